@@ -1,0 +1,130 @@
+"""The `sg-scope-lint` command: parse arguments, run the engine, print, choose the exit code.
+
+Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
+manifest drift); 2 usage or input errors (bad options, missing paths, broken rules or config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from . import manifest as manifest_module
+from .config import Config, load_config
+from .discover import discover, display_path
+from .engine import scan_files
+from .errors import SgScopeLintError
+from .reporters import FORMATS
+from .rules import RuleSet, load_ruleset
+from .types import ScanResult
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sg-scope-lint",
+        description="Find the SendGrid API-key scopes a Python codebase needs, without running it.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
+                        help="files or folders to scan (default: the current folder)")
+    common.add_argument("--exclude", action="append", default=None, metavar="GLOB",
+                        help="skip files and folders matching GLOB (repeatable)")
+    common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
+                        help="an extra rules file to load after the bundled ones (repeatable)")
+
+    scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
+                               "the scopes it needs")
+    scan.add_argument("--format", choices=sorted(FORMATS), default="text")
+
+    manifest = commands.add_parser("manifest", parents=[common],
+                                   help="write (or --check) the required-scopes manifest")
+    manifest.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                          help="manifest file (default: [tool.sg-scope-lint] manifest, else "
+                               "sendgrid-scopes.json); '-' prints it")
+    manifest.add_argument("--check", action="store_true",
+                          help="exit 1 if the file differs from what the code needs; write nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_request:  # argparse reports usage errors and --help this way
+        return int(exit_request.code or 0)
+    try:
+        config = load_config()
+        if args.exclude:
+            config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
+        if args.rules:
+            config = config.with_overrides(rules=(*config.rules, *args.rules))
+        ruleset = load_ruleset(extra_files=config.rules)
+        if args.command == "scan":
+            return _scan(args, config, ruleset)
+        return _manifest(args, config, ruleset)
+    except SgScopeLintError as error:
+        print(f"sg-scope-lint: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
+    return scan_files(discover(args.paths, config.exclude), ruleset)
+
+
+def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    result = _run(args, config, ruleset)
+    sys.stdout.write(FORMATS[args.format](result))
+    findings = result.unresolved or result.unknown or result.errors
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    result = _run(args, config, ruleset)
+    for error in result.errors:
+        print(f"{error.location}: error: {error.message}", file=sys.stderr)
+    needed = manifest_module.build(result)
+    text = manifest_module.dumps(needed)
+    target: Path = args.output or config.manifest
+    if str(target) == "-":
+        if args.check:
+            print("sg-scope-lint: error: --check needs a manifest file, not '-'", file=sys.stderr)
+            return EXIT_ERROR
+        sys.stdout.write(text)
+        return EXIT_CLEAN
+    on_disk = manifest_module.read(target)
+    diff = manifest_module.compare(on_disk, needed)
+    shown = display_path(target)
+    if args.check:
+        if on_disk is None:
+            print(f"{shown}: missing; run `sg-scope-lint manifest` to create it", file=sys.stderr)
+            return EXIT_FINDINGS
+        if diff.changed:
+            _describe(shown, diff, "is out of date")
+            return EXIT_FINDINGS
+        print(f"{shown}: up to date ({len(needed['scopes'])} scopes)")
+        return EXIT_CLEAN
+    if not diff.changed:
+        print(f"{shown}: unchanged ({len(needed['scopes'])} scopes)")
+        return EXIT_CLEAN
+    manifest_module.write_atomic(target, text)
+    _describe(shown, diff, "written")
+    return EXIT_CLEAN
+
+
+def _describe(shown: str, diff: manifest_module.ManifestDiff, verdict: str) -> None:
+    print(f"{shown}: {verdict}", file=sys.stderr)
+    for scope in diff.added_scopes:
+        print(f"  + {scope}", file=sys.stderr)
+    for scope in diff.removed_scopes:
+        print(f"  - {scope}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""Errors in the user's input that stop a command, each formatted as one self-explaining line.
+
+    SgScopeLintError            -- base; `str()` is the one line shown to the user (exit 2)
+    ├── ConfigError             -- `[tool.sg-scope-lint]` or a command-line setting is wrong
+    ├── RulesError              -- a rules or scope-catalogue file is malformed
+    └── ManifestError           -- a manifest file cannot be read
+
+Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
+the rest of the scan is still reported.
+"""
+
+from __future__ import annotations
+
+
+class SgScopeLintError(Exception):
+    """An input problem the user must fix; the message names the file, line and key."""
+
+    def __init__(self, message: str, *, file: str = "", line: int = 0, key: str = "") -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}: {key}{self.message}" if where else f"{key}{self.message}"
+
+
+class ConfigError(SgScopeLintError):
+    """`[tool.sg-scope-lint]` in pyproject.toml, or a command-line setting, is wrong."""
+
+
+class RulesError(SgScopeLintError):
+    """A rules file or the scope catalogue is malformed or inconsistent."""
+
+
+class ManifestError(SgScopeLintError):
+    """A manifest file on disk cannot be read or is not a manifest."""

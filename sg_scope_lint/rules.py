@@ -1,0 +1,307 @@
+"""Load, validate and match the endpoint → scope rules in `rules/*.yaml` and the scope catalogue.
+
+Endpoint knowledge lives only in the YAML; this module is the one generic matcher over it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import RulesError
+from .types import VALUE, CallSite, Confidence, Endpoint, Match, Rule, Unknown, Unresolved
+from .yamlfile import line_of, load_yaml
+
+SCHEMA_VERSION = 1
+CATALOGUE_FILE = "scopes.yaml"
+METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+SCOPE_KINDS = ("grantable", "automatic", "billing", "separate_key", "legacy")
+
+_RULE_KEYS = frozenset(
+    {"id", "method", "path", "scopes", "any_of", "scopes_by_value", "source", "confidence",
+     "note", "deprecated"}
+)
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PARAM = re.compile(r"^\{[A-Za-z_][A-Za-z0-9_]*\}$")
+_LITERAL = re.compile(r"^[A-Za-z0-9_.:\-]+$")
+_SCOPE = re.compile(r"^[A-Za-z0-9_]+([.:][A-Za-z0-9_\-]+)*$")
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with the tool: inside the installed package, or `rules/` in a checkout."""
+    packaged = Path(str(resources.files("sg_scope_lint"))) / "rules"
+    if (packaged / CATALOGUE_FILE).is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeCatalogue:
+    """Every scope name SendGrid knows, each with its kind (grantable, automatic, billing, ...)."""
+
+    kinds: tuple[tuple[str, str], ...]
+
+    def kind_of(self, scope: str) -> str | None:
+        return dict(self.kinds).get(scope)
+
+    def names(self, kind: str | None = None) -> tuple[str, ...]:
+        return tuple(name for name, k in self.kinds if kind is None or k == kind)
+
+    def __contains__(self, scope: object) -> bool:
+        return self.kind_of(str(scope)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """The validated rules and the catalogue their scopes come from."""
+
+    rules: tuple[Rule, ...]
+    catalogue: ScopeCatalogue
+
+    def find(self, endpoint: Endpoint) -> Rule | None:
+        """The most specific rule whose template fits the endpoint, or None.
+
+        A literal segment fits a literal template segment of the same text or any `{param}`;
+        a segment known only at run time fits only a `{param}`. Among several fits the rule with
+        literal template segments earliest wins (`/asm/suppressions/global` over `.../{email}`).
+        """
+        if endpoint.version != 3:
+            return None
+        best: Rule | None = None
+        best_rank: tuple[bool, ...] = ()
+        for rule in self.rules:
+            if rule.method != endpoint.method:
+                continue
+            template = rule.template
+            if len(template) != len(endpoint.segments):
+                continue
+            rank = _fit(template, endpoint.segments)
+            if rank is not None and (best is None or rank > best_rank):
+                best, best_rank = rule, rank
+        return best
+
+    def match(self, call: CallSite) -> Match | Unresolved | Unknown:
+        """Turn a resolved call site into the scopes it needs, or say why that is not possible."""
+        rule = self.find(call.endpoint)
+        if rule is None:
+            return Unknown(call)
+        if rule.scopes_by_value:
+            value = _param_value(rule, call.endpoint)
+            options = dict(rule.scopes_by_value)
+            if value is VALUE or value not in options:
+                listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in rule.scopes_by_value)
+                shown = "a run-time value" if value is VALUE else f"'{value}'"
+                return Unresolved(
+                    call.location,
+                    f"{call.endpoint.method} {rule.path}: the scope depends on "
+                    f"{{{rule.value_param}}}, which is {shown} (one of: {listed})",
+                    call.chain,
+                )
+            return Match(call, rule, options[value])
+        if rule.any_of:
+            return Match(call, rule, rule.any_of[0])
+        return Match(call, rule, rule.scopes)
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
+
+
+def _fit(template: Sequence[str], segments: Sequence[str | None]) -> tuple[bool, ...] | None:
+    rank = []
+    for expected, actual in zip(template, segments, strict=True):
+        if _PARAM.match(expected):
+            rank.append(False)
+        elif actual is VALUE or actual != expected:
+            return None
+        else:
+            rank.append(True)
+    return tuple(rank)
+
+
+def _param_value(rule: Rule, endpoint: Endpoint) -> str | None:
+    index = rule.template.index("{" + rule.value_param + "}")
+    return endpoint.segments[index]
+
+
+# --------------------------------------------------------------------------------- loading
+
+
+def load_ruleset(directory: Path | None = None, extra_files: Iterable[Path] = ()) -> RuleSet:
+    """Load the catalogue and every rule file of `directory` (default: the bundled rules)."""
+    directory = directory or bundled_rules_dir()
+    catalogue = load_catalogue(directory / CATALOGUE_FILE)
+    files = sorted(p for p in directory.glob("*.yaml") if p.name != CATALOGUE_FILE)
+    files.extend(extra_files)
+    rules: list[Rule] = []
+    for path in files:
+        rules.extend(load_rule_file(path, catalogue))
+    return RuleSet(_check_unique(rules), catalogue)
+
+
+def load_catalogue(path: Path) -> ScopeCatalogue:
+    """Read the scope catalogue: scope names grouped by kind, each name in exactly one kind."""
+    display = _display(path)
+    data = load_yaml(path, display, RulesError)
+    _expect_mapping(data, display, "the scope catalogue", {"version", "kinds"})
+    _check_version(data, display)
+    kinds = data.get("kinds")
+    _expect_mapping(kinds, display, "kinds", set(SCOPE_KINDS), line=line_of(data))
+    seen: dict[str, str] = {}
+    for kind, section in kinds.items():
+        _expect_mapping(section, display, f"kinds.{kind}", {"source", "scopes"}, line=line_of(kinds))
+        names = section.get("scopes")
+        if not isinstance(names, list):
+            raise RulesError("'scopes' must be a list of scope names", file=display,
+                             line=line_of(section), key=f"kinds.{kind}")
+        for name in names:
+            if not isinstance(name, str) or not _SCOPE.match(name):
+                raise RulesError(f"{name!r} is not a scope name", file=display,
+                                 line=line_of(section), key=f"kinds.{kind}")
+            if name in seen:
+                raise RulesError(f"scope '{name}' is listed under both '{seen[name]}' and '{kind}'",
+                                 file=display, line=line_of(section), key=f"kinds.{kind}")
+            seen[name] = kind
+    return ScopeCatalogue(tuple(sorted(seen.items())))
+
+
+def load_rule_file(path: Path, catalogue: ScopeCatalogue) -> list[Rule]:
+    """Read and strictly validate one rules file against the catalogue."""
+    display = _display(path)
+    data = load_yaml(path, display, RulesError)
+    _expect_mapping(data, display, "a rules file", {"version", "family", "rules"})
+    _check_version(data, display)
+    entries = data.get("rules")
+    if not isinstance(entries, list):
+        raise RulesError("'rules' must be a list of rules", file=display, line=line_of(data))
+    return [_rule(entry, display, catalogue) for entry in entries]
+
+
+def _rule(entry: Any, display: str, catalogue: ScopeCatalogue) -> Rule:
+    if not isinstance(entry, dict):
+        raise RulesError(f"each rule must be a mapping, found {type(entry).__name__}", file=display)
+    line = line_of(entry)
+    rule_id = entry.get("id")
+    where = {"file": display, "line": line}
+
+    def fail(message: str, key: str) -> RulesError:
+        label = f"rule '{rule_id}'" if isinstance(rule_id, str) else "rule"
+        return RulesError(f"{label}: {message}", key=key, **where)  # type: ignore[arg-type]
+
+    unknown = sorted(set(entry) - _RULE_KEYS)
+    if unknown:
+        raise fail(f"unknown key (expected one of {', '.join(sorted(_RULE_KEYS))})", unknown[0])
+    for key in ("id", "method", "path", "source"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            raise fail("is required and must be a non-empty string", key)
+    if not _ID.match(rule_id):
+        raise fail("ids are kebab-case: lower-case letters, digits and dashes", "id")
+    method = entry["method"]
+    if method not in METHODS:
+        raise fail(f"'{method}' is not one of {', '.join(sorted(METHODS))}", "method")
+    path = entry["path"]
+    _check_path(path, fail)
+    confidence_text = entry.get("confidence", "inferred")
+    try:
+        confidence = Confidence(confidence_text)
+    except ValueError:
+        raise fail(f"'{confidence_text}' is not 'documented' or 'inferred'", "confidence") from None
+    forms = [key for key in ("scopes", "any_of", "scopes_by_value") if key in entry]
+    if len(forms) != 1:
+        raise fail("needs exactly one of 'scopes', 'any_of', 'scopes_by_value'", "scopes")
+
+    def scope_list(value: Any, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+            raise fail("must be a list of scope names", key)
+        for scope in value:
+            if scope not in catalogue:
+                raise fail(f"unknown scope '{scope}' (not in the scope catalogue)", key)
+        return tuple(value)
+
+    scopes: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()
+    value_param = ""
+    by_value: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    if "scopes" in entry:
+        scopes = scope_list(entry["scopes"], "scopes")
+    elif "any_of" in entry:
+        options = entry["any_of"]
+        if not isinstance(options, list) or not options:
+            raise fail("must be a non-empty list of scope lists", "any_of")
+        any_of = tuple(scope_list(option, "any_of") for option in options)
+    else:
+        spec = entry["scopes_by_value"]
+        if not isinstance(spec, dict) or set(spec) != {"param", "values"}:
+            raise fail("needs 'param' and 'values'", "scopes_by_value")
+        value_param = spec["param"]
+        if "{" + str(value_param) + "}" not in path.split("/"):
+            raise fail(f"'{value_param}' is not a parameter of {path}", "scopes_by_value.param")
+        values = spec["values"]
+        if not isinstance(values, dict) or not values:
+            raise fail("must map parameter values to scope lists", "scopes_by_value.values")
+        by_value = tuple(
+            (str(value), scope_list(names, "scopes_by_value.values"))
+            for value, names in sorted(values.items(), key=lambda item: str(item[0]))
+        )
+    note = entry.get("note", "")
+    deprecated = entry.get("deprecated", False)
+    if not isinstance(note, str):
+        raise fail("must be a string", "note")
+    if not isinstance(deprecated, bool):
+        raise fail("must be true or false", "deprecated")
+    return Rule(
+        id=rule_id, method=method, path=path, scopes=scopes, source=entry["source"],
+        confidence=confidence, origin=f"{display}:{line}", note=note, deprecated=deprecated,
+        any_of=any_of, value_param=value_param, scopes_by_value=by_value,
+    )
+
+
+def _check_path(path: str, fail: Any) -> None:
+    if not path.startswith("/v3/"):
+        raise fail(f"'{path}' must start with /v3/", "path")
+    for segment in path.split("/")[2:]:
+        if not (_PARAM.match(segment) or _LITERAL.match(segment)):
+            raise fail(f"bad path segment '{segment}' in '{path}' (literal or {{param}})", "path")
+
+
+def _check_unique(rules: list[Rule]) -> tuple[Rule, ...]:
+    ids: dict[str, Rule] = {}
+    shapes: dict[tuple[str, tuple[str, ...]], Rule] = {}
+    for rule in rules:
+        if rule.id in ids:
+            raise RulesError(f"duplicate rule id '{rule.id}' (first at {ids[rule.id].origin})",
+                             file=rule.origin, key="id")
+        ids[rule.id] = rule
+        shape = (rule.method, tuple("{}" if _PARAM.match(s) else s for s in rule.template))
+        if shape in shapes:
+            raise RulesError(f"duplicate endpoint {rule.endpoint} (also rule '{shapes[shape].id}' "
+                             f"at {shapes[shape].origin})", file=rule.origin, key="path")
+        shapes[shape] = rule
+    return tuple(rules)
+
+
+def _expect_mapping(data: Any, display: str, what: str, allowed: set[str], line: int = 0) -> None:
+    if not isinstance(data, dict):
+        raise RulesError(f"{what} must be a mapping, found {type(data).__name__}",
+                         file=display, line=line)
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise RulesError(f"unknown key in {what} (expected {', '.join(sorted(allowed))})",
+                         file=display, line=line_of(data) or line, key=str(unknown[0]))
+
+
+def _check_version(data: dict[str, Any], display: str) -> None:
+    if data.get("version") != SCHEMA_VERSION:
+        raise RulesError(f"'version' must be {SCHEMA_VERSION}, found {data.get('version')!r}",
+                         file=display, line=line_of(data), key="version")
+
+
+def _display(path: Path) -> str:
+    """Rule files are named relative to the working directory when inside it, else as given."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,208 @@
+"""Plain, frozen data shared by every stage; this module imports nothing else from the package."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """Where something is in a scanned file: a POSIX path relative to the working directory."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+# A path segment as the client builds it: a literal string, or VALUE when only known at run time.
+VALUE: None = None
+Segment = str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """The HTTP request a call site makes: a method and the path segments after `/v<version>`."""
+
+    method: str
+    segments: tuple[Segment, ...]
+    version: int = 3
+
+    @property
+    def path(self) -> str:
+        """The path as a reader sees it; segments known only at run time show as `{}`."""
+        parts = ["{}" if segment is VALUE else segment for segment in self.segments]
+        return "/".join([f"/v{self.version}", *parts])
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """One place in the code that sends a request to SendGrid, and the request it sends.
+
+    `chain` is the source text of the call's receiver (e.g. `sg.client.templates._(tid).get`),
+    kept so reports and baselines can name the call without a line number.
+    """
+
+    location: Location
+    endpoint: Endpoint
+    chain: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A call that reaches SendGrid but whose endpoint cannot be known without running the code."""
+
+    location: Location
+    reason: str
+    chain: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A scanned file that could not be read or parsed; the rest of the scan goes on."""
+
+    location: Location
+    message: str
+
+
+class Confidence(str, enum.Enum):
+    """How a rule's scopes are known: stated by SendGrid, or derived from family and method."""
+
+    DOCUMENTED = "documented"
+    INFERRED = "inferred"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of `rules/*.yaml`: an endpoint and the scopes it requires.
+
+    Exactly one of `scopes`, `any_of` or `scopes_by_value` carries the scopes: `any_of` lists
+    alternative sets (any one suffices, the first is preferred); `scopes_by_value` maps the
+    literal value of the path parameter `value_param` to the scopes that value needs.
+    """
+
+    id: str
+    method: str
+    path: str
+    scopes: tuple[str, ...]
+    source: str
+    confidence: Confidence
+    origin: str
+    note: str = ""
+    deprecated: bool = False
+    any_of: tuple[tuple[str, ...], ...] = ()
+    value_param: str = ""
+    scopes_by_value: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def template(self) -> tuple[str, ...]:
+        """The path's segments after `/v3/`; `{name}` segments are parameters."""
+        return tuple(self.path.split("/")[2:])
+
+    @property
+    def endpoint(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def all_scopes(self) -> tuple[str, ...]:
+        """Every scope name the rule mentions, whatever its form."""
+        names = set(self.scopes)
+        for alternative in self.any_of:
+            names.update(alternative)
+        for _, scopes in self.scopes_by_value:
+            names.update(scopes)
+        return tuple(sorted(names))
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A call site matched to its rule, with the scopes this particular call needs."""
+
+    call: CallSite
+    rule: Rule
+    scopes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A call that resolved to an endpoint no rule covers."""
+
+    call: CallSite
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """Everything one scanned file contributes to the result."""
+
+    path: str
+    matches: tuple[Match, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
+    unknown: tuple[Unknown, ...] = ()
+    errors: tuple[FileError, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """The reports of every scanned file, in path order."""
+
+    files: tuple[FileReport, ...] = field(default_factory=tuple)
+
+    @property
+    def matches(self) -> tuple[Match, ...]:
+        return tuple(m for f in self.files for m in f.matches)
+
+    @property
+    def unresolved(self) -> tuple[Unresolved, ...]:
+        return tuple(u for f in self.files for u in f.unresolved)
+
+    @property
+    def unknown(self) -> tuple[Unknown, ...]:
+        return tuple(u for f in self.files for u in f.unknown)
+
+    @property
+    def errors(self) -> tuple[FileError, ...]:
+        return tuple(e for f in self.files for e in f.errors)
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The minimal scope set: the union of what every matched call needs, sorted."""
+        return tuple(sorted({scope for match in self.matches for scope in match.scopes}))
+
+
+class StepKind(str, enum.Enum):
+    """One link of a client chain, as written in the code."""
+
+    ATTRIBUTE = "attribute"  # `.templates`: the name becomes one path segment
+    UNDERSCORE = "underscore"  # `._(x)`: the value of x is appended verbatim
+    VERSION = "version"  # `.version(n)`: the chain's API version changes
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A chain link with its text: pieces of a string, VALUE where a piece is known only at run time.
+
+    For `_()` an empty `pieces` means a falsy argument (`""`, `None`, `0`), which adds nothing.
+    """
+
+    kind: StepKind
+    pieces: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RawCall:
+    """A call the visitor recognised as reaching SendGrid, before its endpoint is worked out.
+
+    `verb` is the lower-case request function (`get`, `post`, ...) or `send` for the client's
+    `send()`; `dynamic` says why the request cannot be known statically, when that is so.
+    """
+
+    location: Location
+    chain: str
+    steps: tuple[Step, ...]
+    verb: str
+    dynamic: str = ""
