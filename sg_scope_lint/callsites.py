@@ -32,6 +32,11 @@ VERBS = frozenset({"get", "post", "put", "patch", "delete"})
 # Real attributes of python_http_client.Client: reading them never adds a path segment.
 HTTP_CLIENT_ATTRIBUTES = frozenset({"host", "request_headers", "append_slash", "timeout", "methods"})
 
+# Key labels for clients whose key is not read from a named variable or setting.
+DEFAULT_KEY = "SENDGRID_API_KEY"  # SendGridAPIClient() with no key reads this variable
+UNKNOWN_KEY = ""
+HARD_CODED_KEY = "(hard-coded)"
+
 _MARKER = re.compile(rb"sendgrid", re.IGNORECASE)
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -51,7 +56,9 @@ class _Imported:
 
 @dataclass(frozen=True, slots=True)
 class _Client:
-    """An instance of `SendGridAPIClient`."""
+    """An instance of `SendGridAPIClient`; `key` names where its API key comes from."""
+
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,7 @@ class _Chain:
     """A `python_http_client.Client` with the steps that built it."""
 
     steps: tuple[Step, ...]
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,8 @@ class _Member:
 class _Send:
     """`client.send`."""
 
+    key: str = ""
+
 
 @dataclass(frozen=True, slots=True)
 class _Str:
@@ -86,6 +96,7 @@ class _Dynamic:
     """Something reached from a client whose request cannot be known statically."""
 
     reason: str
+    key: str = ""
 
 
 _Value = _Imported | _Client | _Chain | _Member | _Send | _Str | _Dynamic | None
@@ -299,6 +310,10 @@ class _Evaluator:
         return tuple(pieces)
 
     def _name(self, name: str, scope: _Scope, order: int) -> _Value:
+        return self._first_known(self._candidates(name, scope, order))
+
+    def _candidates(self, name: str, scope: _Scope, order: int) -> list[_Binding]:
+        """The bindings a use of `name` may see, most likely first (Python's scope rules)."""
         current: _Scope | None = scope
         innermost = True
         while current is not None:
@@ -310,15 +325,12 @@ class _Evaluator:
                 continue
             bindings = current.bindings.get(name)
             if bindings:
-                if innermost:
-                    before = [b for b in bindings if b.order < order]
-                    after = [b for b in bindings if b.order >= order]
-                    bindings = list(reversed(before)) + after
-                else:
-                    bindings = list(reversed(bindings))
-                return self._first_known(bindings)
+                if not innermost:  # an enclosing scope is complete by the time a call runs
+                    return list(reversed(bindings))
+                before = [b for b in bindings if b.order < order]
+                return list(reversed(before)) + [b for b in bindings if b.order >= order]
             current, innermost = current.parent, False
-        return None
+        return []
 
     def _first_known(self, bindings: list[_Binding]) -> _Value:
         """The first binding with a value worth knowing (`sg = None` then `sg = Client()`)."""
@@ -367,7 +379,7 @@ class _Evaluator:
             else:
                 imported = self.value(current, scope, 1 << 62)
                 if isinstance(imported, _Imported) and imported.qualname in CLIENT_CLASSES:
-                    return _Client()
+                    return _Client(UNKNOWN_KEY)
         return None
 
     def _call(self, node: cst.Call, scope: _Scope, order: int) -> _Value:
@@ -376,12 +388,55 @@ class _Evaluator:
             return self._getattr(node, scope, order)
         function = self.value(node.func, scope, order)
         if isinstance(function, _Imported) and function.qualname in CLIENT_CLASSES:
-            return _Client()
+            return _Client(self._client_key(node, scope, order))
         if isinstance(function, _Member) and function.name in ("_", "version"):
             kind = StepKind.UNDERSCORE if function.name == "_" else StepKind.VERSION
             pieces = self._argument_pieces(node, scope, order)
-            return _Chain(function.chain.steps + (Step(kind, pieces),))
+            chain = function.chain
+            return _Chain(chain.steps + (Step(kind, pieces),), chain.key)
         return None
+
+    def _client_key(self, node: cst.Call, scope: _Scope, order: int) -> str:
+        """Where a new client's API key comes from: an environment variable or setting name.
+
+        `SendGridAPIClient()` reads `SENDGRID_API_KEY` from the environment; a key passed in is
+        named after the variable or setting it is read from (`os.environ["X"]`,
+        `os.getenv("X")`, `settings.X`, `config["X"]`, a constant bound to one of those).
+        """
+        argument = next((a.value for a in node.args if a.keyword is None), None)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in ("api_key", "apikey"):
+                argument = arg.value
+        if argument is None or (isinstance(argument, cst.Name) and argument.value == "None"):
+            return DEFAULT_KEY
+        return self._key_name(argument, scope, order, depth=0)
+
+    def _key_name(self, node: cst.BaseExpression, scope: _Scope, order: int, depth: int) -> str:
+        if depth > 8:
+            return UNKNOWN_KEY
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return HARD_CODED_KEY
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                text = index.value.evaluated_value
+                return text if isinstance(text, str) else UNKNOWN_KEY
+        if isinstance(node, cst.Call) and node.args:
+            first = node.args[0].value
+            if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+                return first.evaluated_value  # os.getenv("X"), environ.get("X"), config("X")
+        if isinstance(node, cst.Attribute) and node.attr.value.isupper():
+            return node.attr.value  # settings.SENDGRID_API_KEY
+        if isinstance(node, cst.BooleanOperation):  # key or os.environ["X"]
+            left = self._key_name(node.left, scope, order, depth + 1)
+            if left != UNKNOWN_KEY:
+                return left
+            return self._key_name(node.right, scope, order, depth + 1)
+        if isinstance(node, cst.Name):
+            for binding in self._candidates(node.value, scope, order):
+                if binding.node is not None and not binding.annotation:
+                    return self._key_name(binding.node, binding.scope, binding.order, depth + 1)
+        return UNKNOWN_KEY
 
     def _getattr(self, node: cst.Call, scope: _Scope, order: int) -> _Value:
         target = self.value(node.args[0].value, scope, order)
@@ -390,7 +445,7 @@ class _Evaluator:
         name = self.value(node.args[1].value, scope, order)
         if isinstance(name, _Str) and all(piece is not VALUE for piece in name.pieces):
             return _attribute(target, "".join(p for p in name.pieces if p is not None))
-        return _Dynamic("the attribute name is computed at run time (getattr)")
+        return _Dynamic("the attribute name is computed at run time (getattr)", target.key)
 
     def _argument_pieces(self, node: cst.Call, scope: _Scope, order: int) -> tuple[Segment, ...]:
         if not node.args:
@@ -408,13 +463,13 @@ def _attribute(base: _Value, name: str) -> _Value:
     if isinstance(base, _Imported):
         return _Imported(f"{base.qualname}.{name}")
     if isinstance(base, _Client):
-        return {"client": _Chain(()), "send": _Send()}.get(name)
+        return {"client": _Chain((), base.key), "send": _Send(base.key)}.get(name)
     if isinstance(base, _Chain):
         if name in VERBS or name in ("_", "version"):
             return _Member(base, name)
         if name in HTTP_CLIENT_ATTRIBUTES or name.startswith("_"):
             return None
-        return _Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),))
+        return _Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),), base.key)
     if isinstance(base, _Dynamic):
         return base
     return None
@@ -441,13 +496,13 @@ def find_calls(module: cst.Module, path: str) -> list[RawCall]:
     for pending in collector.calls:
         function = evaluator.value(pending.node.func, pending.scope, pending.order)
         if isinstance(function, _Member) and function.name in VERBS:
-            verb, steps, dynamic = function.name, function.chain.steps, ""
+            verb, steps, dynamic, key = function.name, function.chain.steps, "", function.chain.key
         elif isinstance(function, _Send):
-            verb, steps, dynamic = "send", (), ""
+            verb, steps, dynamic, key = "send", (), "", function.key
         elif isinstance(function, _Dynamic):
-            verb, steps, dynamic = "", (), function.reason
+            verb, steps, dynamic, key = "", (), function.reason, function.key
         else:
             continue
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
-        found.append(RawCall(pending.location, chain, steps, verb, dynamic))
+        found.append(RawCall(pending.location, chain, steps, verb, dynamic, key))
     return found

@@ -17,9 +17,9 @@ DEFAULT_VERSION = 3
 def resolve(call: RawCall) -> CallSite | Unresolved:
     """The endpoint of a call, or why it cannot be known without running the code."""
     if call.dynamic:
-        return Unresolved(call.location, call.dynamic, call.chain)
+        return Unresolved(call.location, call.dynamic, call.chain, call.key)
     if call.verb == "send":
-        return CallSite(call.location, SEND_ENDPOINT, call.chain)
+        return CallSite(call.location, SEND_ENDPOINT, call.chain, call.key)
     segments: list[Segment] = []
     version = DEFAULT_VERSION
     for step in call.steps:
@@ -31,13 +31,13 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
             number = _version_number(step)
             if number is None:
                 return Unresolved(call.location, "the API version is computed at run time",
-                                  call.chain)
+                                  call.chain, call.key)
             version = number
     if segments and segments[0] is VALUE:
         return Unresolved(call.location, "the path starts with a value computed at run time",
-                          call.chain)
-    return CallSite(call.location, Endpoint(call.verb.upper(), tuple(segments), version),
-                    call.chain)
+                          call.chain, call.key)
+    endpoint = Endpoint(call.verb.upper(), tuple(segments), version)
+    return CallSite(call.location, endpoint, call.chain, call.key)
 
 
 def split_segments(pieces: tuple[Segment, ...]) -> list[Segment]:

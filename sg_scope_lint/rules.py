@@ -100,6 +100,7 @@ class RuleSet:
                     f"{call.endpoint.method} {rule.path}: the scope depends on "
                     f"{{{rule.value_param}}}, which is {shown} (one of: {listed})",
                     call.chain,
+                    call.key,
                 )
             return Match(call, rule, options[value])
         if rule.any_of:
@@ -177,7 +178,7 @@ def load_rule_file(path: Path, catalogue: ScopeCatalogue) -> list[Rule]:
     entries = data.get("rules")
     if not isinstance(entries, list):
         raise RulesError("'rules' must be a list of rules", file=display, line=line_of(data))
-    return [_rule(entry, display, catalogue) for entry in entries]
+    return list(_check_unique([_rule(entry, display, catalogue) for entry in entries]))
 
 
 def _rule(entry: Any, display: str, catalogue: ScopeCatalogue) -> Rule:

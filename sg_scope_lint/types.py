@@ -46,12 +46,14 @@ class CallSite:
     """One place in the code that sends a request to SendGrid, and the request it sends.
 
     `chain` is the source text of the call's receiver (e.g. `sg.client.templates._(tid).get`),
-    kept so reports and baselines can name the call without a line number.
+    kept so reports and baselines can name the call without a line number. `key` names where
+    the client's API key comes from (an environment variable or setting), "" when unknown.
     """
 
     location: Location
     endpoint: Endpoint
     chain: str
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class Unresolved:
     location: Location
     reason: str
     chain: str
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,3 +209,4 @@ class RawCall:
     steps: tuple[Step, ...]
     verb: str
     dynamic: str = ""
+    key: str = ""

@@ -1,0 +1,1 @@
+"""A demo newsletter service that talks to SendGrid."""

@@ -1,0 +1,33 @@
+"""Shared fixtures: the bundled rules, and `--update-golden` to rewrite expected outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sg_scope_lint.rules import RuleSet, load_ruleset
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/* from the current output, for review")
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    return load_ruleset(REPO / "rules")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run with the repository as working directory, as a user of the README would."""
+    monkeypatch.chdir(REPO)
+    return REPO

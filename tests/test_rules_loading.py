@@ -1,0 +1,71 @@
+"""The rules loader accepts the bundled rules and rejects each malformed file with a clear line.
+
+Each `rules_cases/*.fail.yaml` starts with `# error: <text>`: loading it must fail with a
+message containing that text, naming the file.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sg_scope_lint.errors import RulesError
+from sg_scope_lint.rules import RuleSet, load_catalogue, load_rule_file, load_ruleset
+from sg_scope_lint.types import Endpoint
+
+CASES = Path(__file__).parent / "rules_cases"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _expected_error(path: Path) -> str:
+    first = path.read_text().splitlines()[0]
+    assert first.startswith("# error: "), f"{path.name} must start with '# error: '"
+    return first.removeprefix("# error: ")
+
+
+@pytest.mark.parametrize("path", sorted(CASES.glob("*.fail.yaml")), ids=lambda p: p.stem)
+def test_malformed_rule_file_is_rejected(path: Path) -> None:
+    catalogue = load_catalogue(CASES / "catalogue.yaml")
+    with pytest.raises(RulesError) as caught:
+        load_rule_file(path, catalogue)
+    message = str(caught.value)
+    assert _expected_error(path) in message
+    assert path.name in message
+    assert "\n" not in message
+
+
+def test_duplicate_endpoint_across_files_is_rejected(tmp_path: Path) -> None:
+    shutil.copy(CASES / "catalogue.yaml", tmp_path / "scopes.yaml")
+    rule = ("version: 1\nrules:\n  - {id: %s, method: GET, path: '/v3/templates/%s', "
+            "scopes: [templates.read], source: docs}\n")
+    (tmp_path / "a.yaml").write_text(rule % ("one", "{template_id}"))
+    (tmp_path / "b.yaml").write_text(rule % ("two", "{id}"))
+    with pytest.raises(RulesError, match=r"duplicate endpoint GET /v3/templates/\{id\}"):
+        load_ruleset(tmp_path)
+
+
+def test_bundled_rules_load(ruleset: RuleSet) -> None:
+    assert len(ruleset.rules) > 20
+    assert "mail.send" in ruleset.catalogue
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "rule_path"),
+    [
+        (Endpoint("POST", ("asm", "suppressions", "global")), "/v3/asm/suppressions/global"),
+        (Endpoint("GET", ("templates", None)), "/v3/templates/{template_id}"),
+        (Endpoint("GET", ("templates", "d-123")), "/v3/templates/{template_id}"),
+    ],
+    ids=["literal-beats-parameter", "value-fills-parameter", "literal-fills-parameter"],
+)
+def test_lookup_prefers_the_most_specific_rule(ruleset: RuleSet, endpoint: Endpoint,
+                                               rule_path: str) -> None:
+    rule = ruleset.find(endpoint)
+    assert rule is not None and rule.path == rule_path
+
+
+def test_a_run_time_value_never_fills_a_literal_segment(ruleset: RuleSet) -> None:
+    rule = ruleset.find(Endpoint("POST", ("asm", "suppressions", None)))
+    assert rule is None or rule.path != "/v3/asm/suppressions/global"
