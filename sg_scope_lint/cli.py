@@ -16,9 +16,11 @@ from . import manifest as manifest_module
 from .config import Config, load_config
 from .discover import discover, display_path
 from .engine import scan_files
-from .errors import SgScopeLintError
+from .errors import RulesError, SgScopeLintError
+from .explain import explain
 from .reporters import FORMATS
-from .rules import RuleSet, load_ruleset
+from .reporters.rules_report import render_explanation, render_list
+from .rules import RuleSet, load_rule_file, load_ruleset
 from .types import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -30,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Find the SendGrid API-key scopes a Python codebase needs, without running it.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.set_defaults(exclude=None, rules=None)  # so every command's namespace has them
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
@@ -51,6 +54,20 @@ def _parser() -> argparse.ArgumentParser:
                                "sendgrid-scopes.json); '-' prints it")
     manifest.add_argument("--check", action="store_true",
                           help="exit 1 if the file differs from what the code needs; write nothing")
+
+    rules = commands.add_parser("rules", help="list or validate rules")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    listing = rules_commands.add_parser("list", help="every rule: id, endpoint, scopes, source")
+    listing.add_argument("--format", choices=["text", "json"], default="text")
+    listing.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
+    validate = rules_commands.add_parser("validate", help="check rule files strictly")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    explain = commands.add_parser("explain", help="which endpoints need a scope, which scopes "
+                                  "an endpoint needs, or what a rule says")
+    explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID")
+    explain.add_argument("--format", choices=["text", "json"], default="text")
+    explain.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
     return parser
 
 
@@ -65,13 +82,38 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
         if args.rules:
             config = config.with_overrides(rules=(*config.rules, *args.rules))
+        if args.command == "rules" and args.rules_command == "validate":
+            return _validate(args.files)
         ruleset = load_ruleset(extra_files=config.rules)
+        for warning in ruleset.warnings:
+            print(f"sg-scope-lint: warning: {warning}", file=sys.stderr)
         if args.command == "scan":
             return _scan(args, config, ruleset)
-        return _manifest(args, config, ruleset)
+        if args.command == "manifest":
+            return _manifest(args, config, ruleset)
+        if args.command == "explain":
+            sys.stdout.write(render_explanation(explain(ruleset, args.query), args.format))
+            return EXIT_CLEAN
+        sys.stdout.write(render_list(ruleset.rules, args.format))
+        return EXIT_CLEAN
     except SgScopeLintError as error:
         print(f"sg-scope-lint: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def _validate(files: list[Path]) -> int:
+    """Check each file against the bundled catalogue; report every bad file, not just the first."""
+    catalogue = load_ruleset().catalogue
+    status = EXIT_CLEAN
+    for path in files:
+        try:
+            count = len(load_rule_file(path, catalogue))
+        except RulesError as error:
+            print(f"{error}", file=sys.stderr)
+            status = EXIT_FINDINGS
+        else:
+            print(f"{display_path(path)}: ok ({count} rules)")
+    return status
 
 
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:

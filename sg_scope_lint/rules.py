@@ -61,6 +61,7 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     catalogue: ScopeCatalogue
+    warnings: tuple[str, ...] = ()
 
     def find(self, endpoint: Endpoint) -> Rule | None:
         """The most specific rule whose template fits the endpoint, or None.
@@ -136,11 +137,42 @@ def load_ruleset(directory: Path | None = None, extra_files: Iterable[Path] = ()
     directory = directory or bundled_rules_dir()
     catalogue = load_catalogue(directory / CATALOGUE_FILE)
     files = sorted(p for p in directory.glob("*.yaml") if p.name != CATALOGUE_FILE)
-    files.extend(extra_files)
     rules: list[Rule] = []
     for path in files:
         rules.extend(load_rule_file(path, catalogue))
-    return RuleSet(_check_unique(rules), catalogue)
+    rules = list(_check_unique(rules))
+    warnings: list[str] = []
+    for path in extra_files:
+        rules = _overlay(rules, load_rule_file(path, catalogue), warnings)
+    return RuleSet(tuple(rules), catalogue, tuple(warnings))
+
+
+def _overlay(base: list[Rule], extra: list[Rule], warnings: list[str]) -> list[Rule]:
+    """A user's rule for an endpoint that already has one replaces it, with a warning."""
+    by_shape = {_shape(rule): index for index, rule in enumerate(base)}
+    ids = {rule.id for rule in base}
+    merged = list(base)
+    for rule in extra:
+        index = by_shape.get(_shape(rule))
+        if index is not None:
+            old = merged[index]
+            warnings.append(f"{rule.origin}: rule '{rule.id}' overrides built-in rule '{old.id}' "
+                            f"for {old.endpoint} ({', '.join(old.all_scopes()) or 'no scope'} -> "
+                            f"{', '.join(rule.all_scopes()) or 'no scope'})")
+            ids.discard(old.id)
+            merged[index] = rule
+        else:
+            by_shape[_shape(rule)] = len(merged)
+            merged.append(rule)
+        if rule.id in ids:
+            raise RulesError(f"duplicate rule id '{rule.id}'", file=rule.origin, key="id")
+        ids.add(rule.id)
+    return merged
+
+
+def _shape(rule: Rule) -> tuple[str, tuple[str, ...]]:
+    """A rule's endpoint with parameter names ignored: what makes two rules collide."""
+    return rule.method, tuple("{}" if _PARAM.match(s) else s for s in rule.template)
 
 
 def load_catalogue(path: Path) -> ScopeCatalogue:
@@ -178,10 +210,13 @@ def load_rule_file(path: Path, catalogue: ScopeCatalogue) -> list[Rule]:
     entries = data.get("rules")
     if not isinstance(entries, list):
         raise RulesError("'rules' must be a list of rules", file=display, line=line_of(data))
-    return list(_check_unique([_rule(entry, display, catalogue) for entry in entries]))
+    family = data.get("family", path.stem)
+    if not isinstance(family, str):
+        raise RulesError("'family' must be a string", file=display, line=line_of(data))
+    return list(_check_unique([_rule(entry, display, catalogue, family) for entry in entries]))
 
 
-def _rule(entry: Any, display: str, catalogue: ScopeCatalogue) -> Rule:
+def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> Rule:
     if not isinstance(entry, dict):
         raise RulesError(f"each rule must be a mapping, found {type(entry).__name__}", file=display)
     line = line_of(entry)
@@ -255,7 +290,8 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue) -> Rule:
         raise fail("must be true or false", "deprecated")
     return Rule(
         id=rule_id, method=method, path=path, scopes=scopes, source=entry["source"],
-        confidence=confidence, origin=f"{display}:{line}", note=note, deprecated=deprecated,
+        confidence=confidence, origin=f"{display}:{line}", family=family, note=note,
+        deprecated=deprecated,
         any_of=any_of, value_param=value_param, scopes_by_value=by_value,
     )
 
@@ -276,7 +312,7 @@ def _check_unique(rules: list[Rule]) -> tuple[Rule, ...]:
             raise RulesError(f"duplicate rule id '{rule.id}' (first at {ids[rule.id].origin})",
                              file=rule.origin, key="id")
         ids[rule.id] = rule
-        shape = (rule.method, tuple("{}" if _PARAM.match(s) else s for s in rule.template))
+        shape = _shape(rule)
         if shape in shapes:
             raise RulesError(f"duplicate endpoint {rule.endpoint} (also rule '{shapes[shape].id}' "
                              f"at {shapes[shape].origin})", file=rule.origin, key="path")

@@ -97,6 +97,7 @@ class Rule:
     source: str
     confidence: Confidence
     origin: str
+    family: str = ""
     note: str = ""
     deprecated: bool = False
     any_of: tuple[tuple[str, ...], ...] = ()
@@ -111,6 +112,15 @@ class Rule:
     @property
     def endpoint(self) -> str:
         return f"{self.method} {self.path}"
+
+    def scope_text(self) -> str:
+        """The scopes as a reader sees them, whatever their form."""
+        if self.scopes_by_value:
+            return "; ".join(f"{{{self.value_param}}}={value}: {', '.join(scopes)}"
+                             for value, scopes in self.scopes_by_value)
+        if self.any_of:
+            return " | ".join(", ".join(option) for option in self.any_of)
+        return ", ".join(self.scopes) or "(none)"
 
     def all_scopes(self) -> tuple[str, ...]:
         """Every scope name the rule mentions, whatever its form."""
