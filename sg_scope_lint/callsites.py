@@ -359,6 +359,52 @@ class _Evaluator:
         self.cache[key] = value
         return value
 
+    def body_scopes(self, node: cst.Call, scope: _Scope, order: int) -> tuple[str, ...] | None:
+        """The literal `scopes` list of a request body (`request_body=` or `json=`).
+
+        A key that creates or updates keys can only grant scopes it holds, so these scopes are
+        needed too. () means the body has no `scopes` entry; None means the body or its
+        `scopes` entry is computed at run time and cannot be read.
+        """
+        body = next((a.value for a in node.args
+                     if a.keyword is not None and a.keyword.value in ("request_body", "json")), None)
+        if body is None:
+            return ()
+        literal = self._literal_node(body, scope, order)
+        if not isinstance(literal, cst.Dict):
+            return None
+        for element in literal.elements:
+            if not isinstance(element, cst.DictElement):
+                return None  # `**other` may hold scopes
+            key = element.key
+            if isinstance(key, cst.SimpleString) and key.evaluated_value == "scopes":
+                items = self._literal_node(element.value, scope, order)
+                if not isinstance(items, (cst.List, cst.Tuple)):
+                    return None
+                names: list[str] = []
+                for item in items.elements:
+                    text = item.value
+                    if not isinstance(item, cst.Element) or not isinstance(text, cst.SimpleString):
+                        return None
+                    value = text.evaluated_value
+                    if not isinstance(value, str):
+                        return None
+                    names.append(value)
+                return tuple(names)
+        return ()
+
+    def _literal_node(self, node: cst.BaseExpression, scope: _Scope,
+                      order: int) -> cst.BaseExpression:
+        """Follow a name to the expression it was last bound to (one hop per binding)."""
+        seen = 0
+        while isinstance(node, cst.Name) and seen < 8:
+            bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
+            if not bindings or bindings[0].annotation:
+                return node
+            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
+            seen += 1
+        return node
+
     def _annotated(self, node: cst.BaseExpression, scope: _Scope) -> _Value:
         """A parameter annotated with the client class (also `Optional[...]`, `... | None`)."""
         candidates: list[cst.BaseExpression] = [node]
@@ -504,5 +550,6 @@ def find_calls(module: cst.Module, path: str) -> list[RawCall]:
         else:
             continue
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
-        found.append(RawCall(pending.location, chain, steps, verb, dynamic, key))
+        grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
+        found.append(RawCall(pending.location, chain, steps, verb, dynamic, key, grants))
     return found

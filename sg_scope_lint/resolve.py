@@ -19,7 +19,7 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
     if call.dynamic:
         return Unresolved(call.location, call.dynamic, call.chain, call.key)
     if call.verb == "send":
-        return CallSite(call.location, SEND_ENDPOINT, call.chain, call.key)
+        return CallSite(call.location, SEND_ENDPOINT, call.chain, call.key, call.grants)
     segments: list[Segment] = []
     version = DEFAULT_VERSION
     for step in call.steps:
@@ -37,7 +37,7 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
         return Unresolved(call.location, "the path starts with a value computed at run time",
                           call.chain, call.key)
     endpoint = Endpoint(call.verb.upper(), tuple(segments), version)
-    return CallSite(call.location, endpoint, call.chain, call.key)
+    return CallSite(call.location, endpoint, call.chain, call.key, call.grants)
 
 
 def split_segments(pieces: tuple[Segment, ...]) -> list[Segment]:

@@ -48,12 +48,16 @@ class CallSite:
     `chain` is the source text of the call's receiver (e.g. `sg.client.templates._(tid).get`),
     kept so reports and baselines can name the call without a line number. `key` names where
     the client's API key comes from (an environment variable or setting), "" when unknown.
+    `grants` is the literal `scopes` list in the request body, which matters for the calls that
+    create or update API keys (a key can only grant scopes it holds): () when the body has no
+    `scopes`, None when the body is computed and its scopes cannot be read.
     """
 
     location: Location
     endpoint: Endpoint
     chain: str
     key: str = ""
+    grants: tuple[str, ...] | None = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +216,8 @@ class RawCall:
 
     `verb` is the lower-case request function (`get`, `post`, ...) or `send` for the client's
     `send()`; `dynamic` says why the request cannot be known statically, when that is so.
+    `grants` is the literal `scopes` list of the request body: () when there is none, None
+    when the body is computed at run time (see `CallSite.grants`).
     """
 
     location: Location
@@ -220,3 +226,4 @@ class RawCall:
     verb: str
     dynamic: str = ""
     key: str = ""
+    grants: tuple[str, ...] | None = ()
