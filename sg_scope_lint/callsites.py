@@ -23,14 +23,28 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .clients import (
+    API_HOSTS,
+    CLIENT_CLASSES,
+    DJANGO_BACKENDS,
+    HTTP_CHAIN_CLASSES,
+    HTTP_CLIENT_ATTRIBUTES,
+    HTTP_CONNECTION_CLASSES,
+    HTTP_FUNCTIONS,
+    HTTP_SESSION_CLASSES,
+    HTTP_SESSION_METHODS,
+    LEGACY_CLIENT_CLASSES,
+    LEGACY_SEND_PATH,
+    MAIL_ONLY_CLIENTS,
+    SMTP_CLASSES,
+    SMTP_HOSTS,
+    URL_REQUEST_CLASSES,
+    URLJOIN_FUNCTIONS,
+    URLOPEN_FUNCTIONS,
+    VERBS,
+)
 from .types import VALUE, Location, RawCall, Segment, Step, StepKind
 
-# Qualified names under which the official client class can be imported.
-CLIENT_CLASSES = frozenset({"sendgrid.SendGridAPIClient", "sendgrid.sendgrid.SendGridAPIClient"})
-# Request functions of python_http_client.Client; any other unknown attribute is a path segment.
-VERBS = frozenset({"get", "post", "put", "patch", "delete"})
-# Real attributes of python_http_client.Client: reading them never adds a path segment.
-HTTP_CLIENT_ATTRIBUTES = frozenset({"host", "request_headers", "append_slash", "timeout", "methods"})
 
 # Key labels for clients whose key is not read from a named variable or setting.
 DEFAULT_KEY = "SENDGRID_API_KEY"  # SendGridAPIClient() with no key reads this variable
@@ -38,6 +52,8 @@ UNKNOWN_KEY = ""
 HARD_CODED_KEY = "(hard-coded)"
 
 _MARKER = re.compile(rb"sendgrid", re.IGNORECASE)
+# Django settings that route mail through SendGrid -> the setting that holds the key.
+_MAIL_SETTINGS = {"EMAIL_BACKEND": "SENDGRID_API_KEY", "EMAIL_HOST": "EMAIL_HOST_PASSWORD"}
 _NEWLINE = re.compile(r"\s*\n\s*")
 
 
@@ -99,7 +115,52 @@ class _Dynamic:
     key: str = ""
 
 
-_Value = _Imported | _Client | _Chain | _Member | _Send | _Str | _Dynamic | None
+@dataclass(frozen=True, slots=True)
+class _MailOnly:
+    """A client that can only send mail (legacy v0–v2 client, async mail packages)."""
+
+    send_methods: frozenset[str]
+    key: str = ""
+    legacy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """A requests/httpx/aiohttp session: the same request methods as the module functions."""
+
+
+@dataclass(frozen=True, slots=True)
+class _HttpRequest:
+    """A plain-HTTP request function; `method` None means the method is its first argument."""
+
+    method: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _UrlOpen:
+    """`urllib.request.urlopen`."""
+
+
+@dataclass(frozen=True, slots=True)
+class _UrlRequest:
+    """A `urllib.request.Request`: its URL, and its method (None: GET, or POST with data)."""
+
+    url: tuple[Segment, ...]
+    method: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Connection:
+    """An `http.client` connection to a SendGrid API host; `.request(method, path)` sends."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ConnectionRequest:
+    """`connection.request` of a connection to a SendGrid API host."""
+
+
+_Value = (_Imported | _Client | _Chain | _Member | _Send | _Str | _Dynamic | _MailOnly | _Session
+          | _HttpRequest | _UrlOpen | _UrlRequest | _Connection | _ConnectionRequest | None)
 
 
 # ------------------------------------------------------------------------------ scopes, bindings
@@ -145,6 +206,7 @@ class _Collector(cst.CSTVisitor):
         self.scope = self.module_scope
         self.order = 0
         self.calls: list[_PendingCall] = []
+        self.settings: list[tuple[Location, str, str]] = []  # (where, source, key setting)
 
     def _next(self) -> int:
         self.order += 1
@@ -219,6 +281,17 @@ class _Collector(cst.CSTVisitor):
         order = self._next()
         for target in node.targets:
             self._bind_target(target.target, node.value, order)
+            if isinstance(target.target, cst.Name) and target.target.value in _MAIL_SETTINGS:
+                self._mail_setting(node, target.target.value)
+
+    def _mail_setting(self, node: cst.Assign, name: str) -> None:
+        """Django settings that send all mail through SendGrid, without an HTTP call in sight."""
+        value = node.value
+        text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+        if text in DJANGO_BACKENDS or text in SMTP_HOSTS:
+            position = self.get_metadata(PositionProvider, node).start
+            location = Location(self.path, position.line, position.column + 1)
+            self.settings.append((location, f"{name} = {text!r}", _MAIL_SETTINGS[name]))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -287,14 +360,20 @@ class _Evaluator:
             text = node.evaluated_value
             return _Str((text,)) if isinstance(text, str) else None
         if isinstance(node, cst.FormattedString):
-            return _Str(self._formatted(node, scope, order))
+            return _Str(_merged(self._formatted(node, scope, order)))
         if isinstance(node, cst.Integer):
             return _Str((str(node.evaluated_value),) if node.evaluated_value else ())
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             left = self.value(node.left, scope, order)
             right = self.value(node.right, scope, order)
-            if isinstance(left, _Str) and isinstance(right, _Str):
-                return _Str(left.pieces + right.pieces)
+            if isinstance(left, _Str) or isinstance(right, _Str):
+                return _Str(_merged(_pieces(left) + _pieces(right)))
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            template = self.value(node.left, scope, order)
+            if isinstance(template, _Str):
+                items = node.right.elements if isinstance(node.right, cst.Tuple) else [node.right]
+                values = [self.value(getattr(i, "value", i), scope, order) for i in items]
+                return _Str(_interpolate(template.pieces, _PERCENT, values))
         return None
 
     def _formatted(self, node: cst.FormattedString, scope: _Scope, order: int) -> tuple[Segment, ...]:
@@ -432,15 +511,133 @@ class _Evaluator:
         if (isinstance(node.func, cst.Name) and node.func.value == "getattr"
                 and self._name("getattr", scope, order) is None and len(node.args) >= 2):
             return self._getattr(node, scope, order)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            template = self.value(node.func.value, scope, order)
+            if isinstance(template, _Str) and all(a.keyword is None and not a.star
+                                                  for a in node.args):
+                values = [self.value(a.value, scope, order) for a in node.args]
+                return _Str(_interpolate(template.pieces, _BRACES, values))
         function = self.value(node.func, scope, order)
-        if isinstance(function, _Imported) and function.qualname in CLIENT_CLASSES:
-            return _Client(self._client_key(node, scope, order))
+        if isinstance(function, _Imported):
+            return self._construct(function.qualname, node, scope, order)
         if isinstance(function, _Member) and function.name in ("_", "version"):
             kind = StepKind.UNDERSCORE if function.name == "_" else StepKind.VERSION
             pieces = self._argument_pieces(node, scope, order)
             chain = function.chain
             return _Chain(chain.steps + (Step(kind, pieces),), chain.key)
         return None
+
+    def _construct(self, qualname: str, node: cst.Call, scope: _Scope, order: int) -> _Value:
+        """The value of calling an imported class or function that matters to SendGrid."""
+        if qualname in CLIENT_CLASSES:
+            return _Client(self._client_key(node, scope, order))
+        if qualname in LEGACY_CLIENT_CLASSES:
+            return _MailOnly(frozenset({"send"}), self._client_key(node, scope, order), legacy=True)
+        if qualname in MAIL_ONLY_CLIENTS:
+            return _MailOnly(MAIL_ONLY_CLIENTS[qualname], self._client_key(node, scope, order))
+        if qualname in HTTP_SESSION_CLASSES:
+            return _Session()
+        if qualname in HTTP_CHAIN_CLASSES:
+            host = self._argument(node, 0, "host", scope, order)
+            if not (isinstance(host, _Str) and _api_path(host.pieces) is not None):
+                return None
+            version = self._argument(node, 2, "version", scope, order)
+            pieces = version.pieces if isinstance(version, _Str) else ()
+            return _Chain((Step(StepKind.VERSION, pieces),), UNKNOWN_KEY)
+        if qualname in URL_REQUEST_CLASSES:
+            url = self._argument(node, 0, "url", scope, order)
+            method = self._argument(node, 5, "method", scope, order)
+            has_data = self._argument_node(node, 1, "data") is not None
+            text = _literal(method)
+            return _UrlRequest(url.pieces if isinstance(url, _Str) else (VALUE,),
+                               text.upper() if text else ("POST" if has_data else None))
+        if qualname in HTTP_CONNECTION_CLASSES:
+            host = self._argument(node, 0, "host", scope, order)
+            if isinstance(host, _Str) and _literal(host) in API_HOSTS:
+                return _Connection()
+            return None
+        if qualname in URLJOIN_FUNCTIONS:
+            base = self._argument(node, 0, "base", scope, order)
+            path = self._argument(node, 1, "url", scope, order)
+            if isinstance(base, _Str) and isinstance(path, _Str):
+                return _Str(_urljoin(base.pieces, path.pieces))
+        return None
+
+    def _argument_node(self, node: cst.Call, position: int,
+                       keyword: str) -> cst.BaseExpression | None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        return positional[position] if position < len(positional) else None
+
+    def _argument(self, node: cst.Call, position: int, keyword: str, scope: _Scope,
+                  order: int) -> _Value:
+        argument = self._argument_node(node, position, keyword)
+        return None if argument is None else self.value(argument, scope, order)
+
+    def request(self, node: cst.Call, scope: _Scope,
+                order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+        """(verb, steps, dynamic reason, key) when this call sends a request to SendGrid."""
+        function = self.value(node.func, scope, order)
+        if isinstance(function, _Member) and function.name in VERBS:
+            return function.name, function.chain.steps, "", function.chain.key
+        if isinstance(function, _Send):
+            return "send", (), "", function.key
+        if isinstance(function, _Dynamic):
+            return "", (), function.reason, function.key
+        if isinstance(function, _Imported):
+            if function.qualname in HTTP_FUNCTIONS:
+                return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
+            if function.qualname in URLOPEN_FUNCTIONS:
+                return self._urlopen(node, scope, order)
+            if function.qualname in SMTP_CLASSES:
+                host = self._argument(node, 0, "host", scope, order)
+                if isinstance(host, _Str) and _literal(host) in SMTP_HOSTS:
+                    return "send", (), "", "(SMTP password)"
+        if isinstance(function, _HttpRequest):
+            return self._http(function.method, node, scope, order)
+        if isinstance(function, _ConnectionRequest):
+            method = self._argument(node, 0, "method", scope, order)
+            url = self._argument(node, 1, "url", scope, order)
+            return self._plain_request(_literal(method), url, UNKNOWN_KEY, path_only=True)
+        if isinstance(function, _MailOnly):
+            if function.legacy:
+                return "post", _raw_path_steps(("/" + "/".join(LEGACY_SEND_PATH),)), "", \
+                    function.key
+            return "send", (), "", function.key
+        return None
+
+    def _http(self, method: str | None, node: cst.Call, scope: _Scope,
+              order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+        if method is None:
+            given = self._argument(node, 0, "method", scope, order)
+            url = self._argument(node, 1, "url", scope, order)
+            return self._plain_request(_literal(given), url, UNKNOWN_KEY)
+        return self._plain_request(method, self._argument(node, 0, "url", scope, order),
+                                   UNKNOWN_KEY)
+
+    def _urlopen(self, node: cst.Call, scope: _Scope,
+                 order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+        target = self._argument(node, 0, "url", scope, order)
+        has_data = self._argument_node(node, 1, "data") is not None
+        if isinstance(target, _UrlRequest):
+            method = target.method or ("POST" if has_data else "GET")
+            return self._plain_request(method, _Str(target.url), UNKNOWN_KEY)
+        return self._plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY)
+
+    @staticmethod
+    def _plain_request(method: str | None, url: _Value, key: str, path_only: bool = False
+                       ) -> tuple[str, tuple[Step, ...], str, str] | None:
+        """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
+        if not isinstance(url, _Str):
+            return None
+        path = url.pieces if path_only else _api_path(url.pieces)
+        if path is None:
+            return None
+        if not method:
+            return "", (), "the HTTP method is computed at run time", key
+        return method.lower(), _raw_path_steps(path), "", key
 
     def _client_key(self, node: cst.Call, scope: _Scope, order: int) -> str:
         """Where a new client's API key comes from: an environment variable or setting name.
@@ -508,6 +705,12 @@ class _Evaluator:
 def _attribute(base: _Value, name: str) -> _Value:
     if isinstance(base, _Imported):
         return _Imported(f"{base.qualname}.{name}")
+    if isinstance(base, _Session):
+        return _HttpRequest(HTTP_SESSION_METHODS[name]) if name in HTTP_SESSION_METHODS else None
+    if isinstance(base, _Connection):
+        return _ConnectionRequest() if name == "request" else None
+    if isinstance(base, _MailOnly):
+        return base if name in base.send_methods else None
     if isinstance(base, _Client):
         return {"client": _Chain((), base.key), "send": _Send(base.key)}.get(name)
     if isinstance(base, _Chain):
@@ -519,6 +722,87 @@ def _attribute(base: _Value, name: str) -> _Value:
     if isinstance(base, _Dynamic):
         return base
     return None
+
+
+_PERCENT = re.compile(r"%[sdr]")
+_BRACES = re.compile(r"\{\d*\}")
+
+
+def _pieces(value: _Value) -> tuple[Segment, ...]:
+    return value.pieces if isinstance(value, _Str) else (VALUE,)
+
+
+def _interpolate(template: tuple[Segment, ...], placeholder: re.Pattern[str],
+                 values: list[_Value]) -> tuple[Segment, ...]:
+    """`"%s/x" % a` and `"{}/x".format(a)`: placeholders filled in order, VALUE when unknown."""
+    pieces: list[Segment] = []
+    remaining = iter(values)
+    for piece in template:
+        if piece is VALUE:
+            pieces.append(VALUE)
+            continue
+        position = 0
+        for found in placeholder.finditer(piece):
+            pieces.append(piece[position:found.start()])
+            pieces.extend(_pieces(next(remaining, None)))
+            position = found.end()
+        pieces.append(piece[position:])
+    return _merged(pieces)
+
+
+def _merged(pieces: Sequence[Segment]) -> tuple[Segment, ...]:
+    """Adjacent literal pieces joined and empty ones dropped, so a URL's host is one piece."""
+    merged: list[Segment] = []
+    for piece in pieces:
+        if piece is VALUE or not merged or merged[-1] is VALUE:
+            if piece != "":
+                merged.append(piece)
+        else:
+            merged[-1] = merged[-1] + piece
+    return tuple(merged)
+
+
+def _literal(value: _Value) -> str | None:
+    """The text of a string known entirely before run time, else None."""
+    if isinstance(value, _Str) and VALUE not in value.pieces:
+        return "".join(p for p in value.pieces if p is not None)
+    return None
+
+
+def _api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
+    """The path pieces of a URL on a SendGrid API host, or None for any other URL.
+
+    The host must be known before run time: a URL that starts with a variable (such as the
+    upload URL a contact import returns) is never taken for SendGrid.
+    """
+    if not pieces or pieces[0] is VALUE:
+        return None
+    head = pieces[0]
+    scheme, separator, rest = head.partition("://")
+    if not separator:
+        rest = head
+    host, slash, path = rest.partition("/")
+    if host.split(":")[0] not in API_HOSTS:
+        return None
+    return (slash + path, *pieces[1:])
+
+
+def _urljoin(base: tuple[Segment, ...], path: tuple[Segment, ...]) -> tuple[Segment, ...]:
+    """`urljoin` for the shapes API code uses: an absolute path replaces the base's path."""
+    if path and path[0] is not VALUE and path[0].startswith(("http://", "https://")):
+        return path
+    if VALUE in base:
+        return base + path
+    text = "".join(p for p in base if p is not None)
+    if path and path[0] is not VALUE and path[0].startswith("/"):
+        scheme, _, rest = text.partition("://")
+        return (f"{scheme}://{rest.split('/')[0]}", *path)
+    return (text[: text.rfind("/") + 1], *path)
+
+
+def _raw_path_steps(path: tuple[Segment, ...]) -> tuple[Step, ...]:
+    """Steps for a request made with a full path: no implied version, the path as written."""
+    return (Step(StepKind.VERSION, ()), Step(StepKind.UNDERSCORE, path))
 
 
 def _dotted(node: cst.BaseExpression) -> str:
@@ -540,16 +824,14 @@ def find_calls(module: cst.Module, path: str) -> list[RawCall]:
     evaluator = _Evaluator(collector.module_scope)
     found: list[RawCall] = []
     for pending in collector.calls:
-        function = evaluator.value(pending.node.func, pending.scope, pending.order)
-        if isinstance(function, _Member) and function.name in VERBS:
-            verb, steps, dynamic, key = function.name, function.chain.steps, "", function.chain.key
-        elif isinstance(function, _Send):
-            verb, steps, dynamic, key = "send", (), "", function.key
-        elif isinstance(function, _Dynamic):
-            verb, steps, dynamic, key = "", (), function.reason, function.key
-        else:
+        request = evaluator.request(pending.node, pending.scope, pending.order)
+        if request is None:
             continue
+        verb, steps, dynamic, key = request
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
         found.append(RawCall(pending.location, chain, steps, verb, dynamic, key, grants))
+    for location, source, key in collector.settings:
+        found.append(RawCall(location, source, (), "send", key=key))
+    found.sort(key=lambda call: (call.location.line, call.location.col))
     return found

@@ -46,9 +46,6 @@ def _endpoint_rules(ruleset: RuleSet, method: str, path: str) -> tuple[Rule, ...
     exact = tuple(r for r in ruleset.rules if r.method == method and r.path == path)
     if exact:
         return exact
-    parts = path.split("/")
-    if len(parts) < 2 or not parts[1].startswith("v") or not parts[1][1:].isdigit():
-        return ()
-    segments = tuple(None if p.startswith("{") else p for p in parts[2:])
-    found = ruleset.find(Endpoint(method, segments, int(parts[1][1:])))
+    parts = tuple(None if p.startswith("{") else p for p in path.split("/")[1:])
+    found = ruleset.find(Endpoint(method, parts, version=0))
     return (found,) if found else ()

@@ -12,6 +12,7 @@ from .types import VALUE, CallSite, Endpoint, RawCall, Segment, Step, StepKind, 
 
 SEND_ENDPOINT = Endpoint("POST", ("mail", "send"))
 DEFAULT_VERSION = 3
+NO_VERSION = 0
 
 
 def resolve(call: RawCall) -> CallSite | Unresolved:
@@ -33,6 +34,9 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
                 return Unresolved(call.location, "the API version is computed at run time",
                                   call.chain, call.key)
             version = number
+    if version == NO_VERSION and segments and _is_version(segments[0]):
+        version = int(segments[0][1:])  # a full path such as /v3/mail/send written out
+        segments = segments[1:]
     if segments and segments[0] is VALUE:
         return Unresolved(call.location, "the path starts with a value computed at run time",
                           call.chain, call.key)
@@ -73,7 +77,14 @@ def split_segments(pieces: tuple[Segment, ...]) -> list[Segment]:
     return segments
 
 
+def _is_version(segment: Segment) -> bool:
+    return segment is not VALUE and segment[:1] == "v" and segment[1:].isdigit()
+
+
 def _version_number(step: Step) -> int | None:
+    """The version a step sets; no pieces means none (a path written out in full)."""
+    if not step.pieces:
+        return NO_VERSION
     text = "".join(p for p in step.pieces if p is not None)
     if VALUE in step.pieces or not text.isdigit():
         return None

@@ -70,17 +70,16 @@ class RuleSet:
         a segment known only at run time fits only a `{param}`. Among several fits the rule with
         literal template segments earliest wins (`/asm/suppressions/global` over `.../{email}`).
         """
-        if endpoint.version != 3:
-            return None
+        parts = endpoint.parts
         best: Rule | None = None
         best_rank: tuple[bool, ...] = ()
         for rule in self.rules:
             if rule.method != endpoint.method:
                 continue
             template = rule.template
-            if len(template) != len(endpoint.segments):
+            if len(template) != len(parts):
                 continue
-            rank = _fit(template, endpoint.segments)
+            rank = _fit(template, parts)
             if rank is not None and (best is None or rank > best_rank):
                 best, best_rank = rule, rank
         return best
@@ -126,7 +125,7 @@ def _fit(template: Sequence[str], segments: Sequence[str | None]) -> tuple[bool,
 
 def _param_value(rule: Rule, endpoint: Endpoint) -> str | None:
     index = rule.template.index("{" + rule.value_param + "}")
-    return endpoint.segments[index]
+    return endpoint.parts[index]
 
 
 # --------------------------------------------------------------------------------- loading
@@ -239,7 +238,7 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
     if method not in METHODS:
         raise fail(f"'{method}' is not one of {', '.join(sorted(METHODS))}", "method")
     path = entry["path"]
-    _check_path(path, fail)
+    _check_path(path, entry.get("deprecated") is True, fail)
     confidence_text = entry.get("confidence", "inferred")
     try:
         confidence = Confidence(confidence_text)
@@ -296,10 +295,11 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
     )
 
 
-def _check_path(path: str, fail: Any) -> None:
-    if not path.startswith("/v3/"):
-        raise fail(f"'{path}' must start with /v3/", "path")
-    for segment in path.split("/")[2:]:
+def _check_path(path: str, deprecated: bool, fail: Any) -> None:
+    if not (path.startswith("/v3/") or (deprecated and path.startswith("/api/"))):
+        raise fail(f"'{path}' must start with /v3/ (or /api/ for a deprecated v2 endpoint)",
+                   "path")
+    for segment in path.split("/")[1:]:
         if not (_PARAM.match(segment) or _LITERAL.match(segment)):
             raise fail(f"bad path segment '{segment}' in '{path}' (literal or {{param}})", "path")
 

@@ -32,10 +32,14 @@ class Endpoint:
     version: int = 3
 
     @property
+    def parts(self) -> tuple[Segment, ...]:
+        """Every path segment, the version (`v3`) included; version 0 means none (v2 Web API)."""
+        return (f"v{self.version}", *self.segments) if self.version else self.segments
+
+    @property
     def path(self) -> str:
         """The path as a reader sees it; segments known only at run time show as `{}`."""
-        parts = ["{}" if segment is VALUE else segment for segment in self.segments]
-        return "/".join([f"/v{self.version}", *parts])
+        return "/" + "/".join("{}" if segment is VALUE else segment for segment in self.parts)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -110,8 +114,8 @@ class Rule:
 
     @property
     def template(self) -> tuple[str, ...]:
-        """The path's segments after `/v3/`; `{name}` segments are parameters."""
-        return tuple(self.path.split("/")[2:])
+        """The path's segments, the version included; `{name}` segments are parameters."""
+        return tuple(self.path.split("/")[1:])
 
     @property
     def endpoint(self) -> str:

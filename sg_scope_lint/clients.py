@@ -1,0 +1,68 @@
+"""What the visitor knows about Python libraries that reach SendGrid: names, not endpoints.
+
+Endpoint → scope knowledge lives in `rules/`; this table only says which library objects send
+requests and how (sources: sendgrid-python 6.12.5, python-http-client 3.3.7, and each HTTP
+library's public API).
+"""
+
+from __future__ import annotations
+
+# The official client class, under every module path it can be imported from (v3–v6).
+CLIENT_CLASSES = frozenset({"sendgrid.SendGridAPIClient", "sendgrid.sendgrid.SendGridAPIClient"})
+
+# The v0–v2 client: `SendGridClient(key).send(mail)` posts to the v2 Web API mail endpoint.
+LEGACY_CLIENT_CLASSES = frozenset({"sendgrid.SendGridClient", "sendgrid.sendgrid.SendGridClient"})
+LEGACY_SEND_PATH = ("api", "mail.send.json")
+
+# Mail-send-only clients from the package index: class -> the methods that send mail.
+MAIL_ONLY_CLIENTS = {
+    "async_sendgrid.SendgridAPI": frozenset({"send"}),
+    "async_sendgrid.sendgrid.SendgridAPI": frozenset({"send"}),
+    "aiosendgrid.AsyncSendGridClient": frozenset({"send_mail_v3"}),
+    "aiohttp_sendgrid.Sendgrid": frozenset({"send"}),
+}
+
+# python_http_client.Client, the fluent client under `SendGridAPIClient.client`.
+HTTP_CHAIN_CLASSES = frozenset({"python_http_client.Client", "python_http_client.client.Client"})
+# Request functions of python_http_client.Client; any other unknown attribute is a path segment.
+VERBS = frozenset({"get", "post", "put", "patch", "delete"})
+# Real attributes of python_http_client.Client: reading them never adds a path segment.
+HTTP_CLIENT_ATTRIBUTES = frozenset({"host", "request_headers", "append_slash", "timeout", "methods"})
+
+# Plain HTTP: module-level request functions -> method (None: the method is an argument).
+HTTP_FUNCTIONS: dict[str, str | None] = {
+    **{f"{lib}.{verb}": verb.upper() for lib in ("requests", "requests.api", "httpx")
+       for verb in ("get", "post", "put", "patch", "delete")},
+    "requests.request": None,
+    "requests.api.request": None,
+    "httpx.request": None,
+    "httpx.stream": None,
+}
+# Session / client classes whose instances have the same request methods.
+HTTP_SESSION_CLASSES = frozenset({
+    "requests.Session", "requests.session", "requests.sessions.Session",
+    "httpx.Client", "httpx.AsyncClient", "aiohttp.ClientSession",
+    "aiohttp.client.ClientSession",
+})
+HTTP_SESSION_METHODS: dict[str, str | None] = {
+    **{verb: verb.upper() for verb in ("get", "post", "put", "patch", "delete")},
+    "request": None,
+    "stream": None,
+}
+URLOPEN_FUNCTIONS = frozenset({"urllib.request.urlopen", "urllib2.urlopen"})
+URL_REQUEST_CLASSES = frozenset({"urllib.request.Request", "urllib2.Request"})
+HTTP_CONNECTION_CLASSES = frozenset({"http.client.HTTPSConnection", "http.client.HTTPConnection"})
+URLJOIN_FUNCTIONS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
+
+# SendGrid's API hosts (global and EU data residency); paths and scopes are the same on both.
+API_HOSTS = ("api.sendgrid.com", "api.eu.sendgrid.com")
+# SMTP relay host: sending through it with an API key as password needs mail.send.
+SMTP_HOSTS = ("smtp.sendgrid.net",)
+SMTP_CLASSES = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL"})
+
+# Django email backends that send through SendGrid's v3 mail send endpoint.
+DJANGO_BACKENDS = frozenset({
+    "sendgrid_backend.SendgridBackend",
+    "anymail.backends.sendgrid.EmailBackend",
+    "anymail.backends.sendgrid_v2.EmailBackend",
+})
