@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -72,9 +73,14 @@ class _Imported:
 
 @dataclass(frozen=True, slots=True)
 class _Client:
-    """An instance of `SendGridAPIClient`; `key` names where its API key comes from."""
+    """An instance of `SendGridAPIClient`; `key` names where its API key comes from.
+
+    `guessed` marks an unannotated parameter nothing is known about: its `.client` chains are
+    kept only when they hit an endpoint the rules know (see `RawCall.guessed`).
+    """
 
     key: str = ""
+    guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,7 @@ class _Chain:
 
     steps: tuple[Step, ...]
     key: str = ""
+    guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +166,77 @@ class _ConnectionRequest:
     """`connection.request` of a connection to a SendGrid API host."""
 
 
+@dataclass(frozen=True, eq=False)
+class _Function:
+    """A function defined in this module; calling it gives the value of its returns."""
+
+    qualname: str
+    scope: _Scope
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class _Class:
+    """A class defined in this module; calling it gives an instance with its attributes."""
+
+    qualname: str
+    scope: _Scope
+
+
+@dataclass(frozen=True, slots=True)
+class _Factory:
+    """A function of another module of the project that returns a SendGrid value."""
+
+    qualname: str
+    returns: _Value
+
+
+@dataclass(frozen=True, slots=True)
+class _Instance:
+    """An instance of a project class: the SendGrid values found on its attributes."""
+
+    qualname: str
+    attributes: tuple[tuple[str, _Value], ...]
+
+
+class _Request(NamedTuple):
+    """What a call sends: the fields of `RawCall` that evaluation decides."""
+
+    verb: str
+    steps: tuple[Step, ...] = ()
+    dynamic: str = ""
+    key: str = ""
+    guessed: bool = False
+
+
 _Value = (_Imported | _Client | _Chain | _Member | _Send | _Str | _Dynamic | _MailOnly | _Session
-          | _HttpRequest | _UrlOpen | _UrlRequest | _Connection | _ConnectionRequest | None)
+          | _HttpRequest | _UrlOpen | _UrlRequest | _Connection | _ConnectionRequest | _Function
+          | _Class | _Factory | _Instance | None)
+# Values worth carrying to another module: through an import, an argument or a return.
+_TRANSFERABLE = (_Client, _Chain, _MailOnly, _Factory, _Instance)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the other modules of the project tell this one.
+
+    `exports` maps qualified names (`app.mail.sg`) to the SendGrid value a module binds there;
+    `arguments` maps a function's qualified name to the values its callers pass, keyed by
+    position (an int) or keyword (a str).
+    """
+
+    exports: dict[str, _Value] = field(default_factory=dict)
+    arguments: dict[str, dict[int | str, _Value]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleAnalysis:
+    """One module's calls, plus what it tells the rest of the project (see `ProjectFacts`)."""
+
+    calls: list[RawCall]
+    exports: dict[str, _Value]
+    arguments: dict[str, dict[int | str, _Value]]
+    imports: frozenset[str]  # qualified names this module imports
 
 
 # ------------------------------------------------------------------------------ scopes, bindings
@@ -184,6 +260,8 @@ class _Scope:
     owner: _Scope | None = None  # methods: the class scope
     self_name: str = ""  # methods: the name of the first parameter
     global_names: set[str] = field(default_factory=set)
+    returns: list[_Binding] = field(default_factory=list)  # functions: `return <value>`
+    bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
 
 
 @dataclass(slots=True)
@@ -199,9 +277,13 @@ class _Collector(cst.CSTVisitor):
 
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, module_name: str, is_package: bool) -> None:
         super().__init__()
         self.path = path
+        self.module_name = module_name
+        self.package = module_name if is_package else module_name.rpartition(".")[0]
+        self.functions: dict[str, _Function] = {}  # qualname -> function, for argument facts
+        self.imports: set[str] = set()
         self.module_scope = _Scope("module")
         self.scope = self.module_scope
         self.order = 0
@@ -217,9 +299,22 @@ class _Collector(cst.CSTVisitor):
         scope.bindings.setdefault(name, []).append(binding)
 
     # scopes
+    def _qualname(self, name: str) -> str:
+        """Qualified names for module-level functions and classes and their methods only."""
+        scope = self.scope
+        if scope is self.module_scope:
+            return f"{self.module_name}.{name}"
+        if scope.kind == "class" and scope.parent is self.module_scope:
+            for class_name, bindings in self.module_scope.bindings.items():
+                if any(isinstance(b.fixed, _Class) and b.fixed.scope is scope for b in bindings):
+                    return f"{self.module_name}.{class_name}.{name}"
+        return ""
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self._bind(node.name.value, _Binding(self._next(), self.scope))
-        self.scope = _Scope("class", parent=self.scope)
+        inner = _Scope("class", parent=self.scope, bases=[arg.value for arg in node.bases])
+        klass = _Class(self._qualname(node.name.value), inner)
+        self._bind(node.name.value, _Binding(self._next(), self.scope, fixed=klass))
+        self.scope = inner
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         assert self.scope.parent is not None
@@ -227,9 +322,13 @@ class _Collector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         outer = self.scope
-        self._bind(node.name.value, _Binding(self._next(), outer))
         inner = _Scope("function", parent=outer)
         params = [*node.params.posonly_params, *node.params.params]
+        function = _Function(self._qualname(node.name.value), inner,
+                             tuple(p.name.value for p in params))
+        if function.qualname:
+            self.functions[function.qualname] = function
+        self._bind(node.name.value, _Binding(self._next(), outer, fixed=function))
         is_static = any(
             isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
             for d in node.decorators
@@ -243,13 +342,22 @@ class _Collector(cst.CSTVisitor):
                 every_param.append(extra)
         for param in every_param:
             annotation = param.annotation.annotation if param.annotation else None
-            binding = _Binding(0, outer, node=annotation, annotation=annotation is not None)
+            if annotation is not None:
+                binding = _Binding(0, outer, node=annotation, annotation=True)
+            elif param.name.value == inner.self_name:
+                binding = _Binding(0, outer)
+            else:  # nothing known: a guess that only rule-known `.client` chains confirm
+                binding = _Binding(0, outer, fixed=_Client(UNKNOWN_KEY, guessed=True))
             inner.bindings.setdefault(param.name.value, []).append(binding)
         self.scope = inner
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         assert self.scope.parent is not None
         self.scope = self.scope.parent
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(_Binding(self._next(), self.scope, node=node.value))
 
     def visit_Global(self, node: cst.Global) -> None:
         self.scope.global_names.update(item.name.value for item in node.names)
@@ -258,6 +366,7 @@ class _Collector(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = _dotted(alias.name)
+            self.imports.add(dotted)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 self._bind(alias.asname.name.value, _Binding(self._next(), self.scope,
                                                              fixed=_Imported(dotted)))
@@ -266,11 +375,21 @@ class _Collector(cst.CSTVisitor):
                 self._bind(top, _Binding(self._next(), self.scope, fixed=_Imported(top)))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+        if isinstance(node.names, cst.ImportStar):
             return
-        module = _dotted(node.module)
+        module = _dotted(node.module) if node.module is not None else ""
+        if node.relative:
+            package = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            if up > len(package):
+                return
+            base = package[: len(package) - up] if up else package
+            module = ".".join([*base, module] if module else base)
+        if not module:
+            return
         for alias in node.names:
             name = _dotted(alias.name)
+            self.imports.add(f"{module}.{name}")
             local = name
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 local = alias.asname.name.value
@@ -338,22 +457,23 @@ class _Collector(cst.CSTVisitor):
 class _Evaluator:
     """Second pass: work out the symbolic value of expressions from the recorded bindings."""
 
-    def __init__(self, module_scope: _Scope) -> None:
+    def __init__(self, module_scope: _Scope, facts: ProjectFacts) -> None:
         self.module_scope = module_scope
+        self.facts = facts
         self.in_progress: set[int] = set()
         self.cache: dict[int, _Value] = {}
 
     def value(self, node: cst.BaseExpression, scope: _Scope, order: int) -> _Value:
         if isinstance(node, cst.Name):
-            return self._name(node.value, scope, order)
+            return self._external(self._name(node.value, scope, order))
         if isinstance(node, cst.Attribute):
             if (isinstance(node.value, cst.Name) and scope.owner is not None
                     and node.value.value == scope.self_name):
-                owner = scope.owner
-                bindings = owner.attributes.get(node.attr.value, []) + owner.bindings.get(
-                    node.attr.value, [])
-                return self._first_known(bindings)
-            return _attribute(self.value(node.value, scope, order), node.attr.value)
+                return self._class_attribute(scope.owner, node.attr.value, depth=0)
+            base = self.value(node.value, scope, order)
+            if isinstance(base, _Class):
+                return self._class_attribute(base.scope, node.attr.value, depth=0)
+            return self._external(_attribute(base, node.attr.value))
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -387,6 +507,44 @@ class _Evaluator:
             plain = part.format_spec is None and part.conversion is None
             pieces.extend(inner.pieces if isinstance(inner, _Str) and plain else (VALUE,))
         return tuple(pieces)
+
+    def _external(self, value: _Value) -> _Value:
+        """An imported name another module of the project binds to a SendGrid value."""
+        if isinstance(value, _Imported):
+            return self.facts.exports.get(value.qualname, value)
+        return value
+
+    def _class_attribute(self, klass: _Scope, name: str, depth: int) -> _Value:
+        """`self.<name>`: assigned in any method or the class body, else in a base class."""
+        found = self._first_known(klass.attributes.get(name, []) + klass.bindings.get(name, []))
+        if found is not None or depth > 5 or klass.parent is None:
+            return found
+        for base_node in klass.bases:
+            base = self.value(base_node, klass.parent, 1 << 62)
+            if isinstance(base, _Class):
+                found = self._class_attribute(base.scope, name, depth + 1)
+            elif isinstance(base, _Factory) and isinstance(base.returns, _Instance):
+                found = dict(base.returns.attributes).get(name)
+            if found is not None:
+                return found
+        return None
+
+    def instance_attributes(self, klass: _Class, depth: int = 0) -> tuple[tuple[str, _Value], ...]:
+        """The SendGrid values on a class's attributes, its bases' included."""
+        scope = klass.scope
+        names = sorted(set(scope.attributes) | set(scope.bindings))
+        found = {name: self._class_attribute(scope, name, 0) for name in names}
+        if depth < 5 and scope.parent is not None:
+            for base_node in scope.bases:
+                base = self.value(base_node, scope.parent, 1 << 62)
+                inherited: tuple[tuple[str, _Value], ...] = ()
+                if isinstance(base, _Class):
+                    inherited = self.instance_attributes(base, depth + 1)
+                elif isinstance(base, _Factory) and isinstance(base.returns, _Instance):
+                    inherited = base.returns.attributes
+                for name, value in inherited:
+                    found.setdefault(name, value)
+        return tuple(sorted((n, v) for n, v in found.items() if _transferable(v)))
 
     def _name(self, name: str, scope: _Scope, order: int) -> _Value:
         return self._first_known(self._candidates(name, scope, order))
@@ -520,11 +678,17 @@ class _Evaluator:
         function = self.value(node.func, scope, order)
         if isinstance(function, _Imported):
             return self._construct(function.qualname, node, scope, order)
+        if isinstance(function, _Function):
+            return self._first_known(list(function.scope.returns))
+        if isinstance(function, _Class):
+            return _Instance(function.qualname, self.instance_attributes(function))
+        if isinstance(function, _Factory):
+            return function.returns
         if isinstance(function, _Member) and function.name in ("_", "version"):
             kind = StepKind.UNDERSCORE if function.name == "_" else StepKind.VERSION
             pieces = self._argument_pieces(node, scope, order)
             chain = function.chain
-            return _Chain(chain.steps + (Step(kind, pieces),), chain.key)
+            return _Chain(chain.steps + (Step(kind, pieces),), chain.key, chain.guessed)
         return None
 
     def _construct(self, qualname: str, node: cst.Call, scope: _Scope, order: int) -> _Value:
@@ -577,15 +741,16 @@ class _Evaluator:
         return None if argument is None else self.value(argument, scope, order)
 
     def request(self, node: cst.Call, scope: _Scope,
-                order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+                order: int) -> _Request | None:
         """(verb, steps, dynamic reason, key) when this call sends a request to SendGrid."""
         function = self.value(node.func, scope, order)
         if isinstance(function, _Member) and function.name in VERBS:
-            return function.name, function.chain.steps, "", function.chain.key
+            chain = function.chain
+            return _Request(function.name, chain.steps, key=chain.key, guessed=chain.guessed)
         if isinstance(function, _Send):
-            return "send", (), "", function.key
+            return _Request("send", key=function.key)
         if isinstance(function, _Dynamic):
-            return "", (), function.reason, function.key
+            return _Request("", dynamic=function.reason, key=function.key)
         if isinstance(function, _Imported):
             if function.qualname in HTTP_FUNCTIONS:
                 return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
@@ -594,7 +759,7 @@ class _Evaluator:
             if function.qualname in SMTP_CLASSES:
                 host = self._argument(node, 0, "host", scope, order)
                 if isinstance(host, _Str) and _literal(host) in SMTP_HOSTS:
-                    return "send", (), "", "(SMTP password)"
+                    return _Request("send", key="(SMTP password)")
         if isinstance(function, _HttpRequest):
             return self._http(function.method, node, scope, order)
         if isinstance(function, _ConnectionRequest):
@@ -603,13 +768,13 @@ class _Evaluator:
             return self._plain_request(_literal(method), url, UNKNOWN_KEY, path_only=True)
         if isinstance(function, _MailOnly):
             if function.legacy:
-                return "post", _raw_path_steps(("/" + "/".join(LEGACY_SEND_PATH),)), "", \
-                    function.key
-            return "send", (), "", function.key
+                path = ("/" + "/".join(LEGACY_SEND_PATH),)
+                return _Request("post", _raw_path_steps(path), key=function.key)
+            return _Request("send", key=function.key)
         return None
 
     def _http(self, method: str | None, node: cst.Call, scope: _Scope,
-              order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+              order: int) -> _Request | None:
         if method is None:
             given = self._argument(node, 0, "method", scope, order)
             url = self._argument(node, 1, "url", scope, order)
@@ -618,7 +783,7 @@ class _Evaluator:
                                    UNKNOWN_KEY)
 
     def _urlopen(self, node: cst.Call, scope: _Scope,
-                 order: int) -> tuple[str, tuple[Step, ...], str, str] | None:
+                 order: int) -> _Request | None:
         target = self._argument(node, 0, "url", scope, order)
         has_data = self._argument_node(node, 1, "data") is not None
         if isinstance(target, _UrlRequest):
@@ -628,7 +793,7 @@ class _Evaluator:
 
     @staticmethod
     def _plain_request(method: str | None, url: _Value, key: str, path_only: bool = False
-                       ) -> tuple[str, tuple[Step, ...], str, str] | None:
+                       ) -> _Request | None:
         """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
         if not isinstance(url, _Str):
             return None
@@ -636,8 +801,8 @@ class _Evaluator:
         if path is None:
             return None
         if not method:
-            return "", (), "the HTTP method is computed at run time", key
-        return method.lower(), _raw_path_steps(path), "", key
+            return _Request("", dynamic="the HTTP method is computed at run time", key=key)
+        return _Request(method.lower(), _raw_path_steps(path), key=key)
 
     def _client_key(self, node: cst.Call, scope: _Scope, order: int) -> str:
         """Where a new client's API key comes from: an environment variable or setting name.
@@ -685,6 +850,8 @@ class _Evaluator:
         target = self.value(node.args[0].value, scope, order)
         if not isinstance(target, (_Client, _Chain, _Dynamic)):
             return None
+        if isinstance(target, (_Client, _Chain)) and target.guessed:
+            return None
         name = self.value(node.args[1].value, scope, order)
         if isinstance(name, _Str) and all(piece is not VALUE for piece in name.pieces):
             return _attribute(target, "".join(p for p in name.pieces if p is not None))
@@ -712,13 +879,17 @@ def _attribute(base: _Value, name: str) -> _Value:
     if isinstance(base, _MailOnly):
         return base if name in base.send_methods else None
     if isinstance(base, _Client):
-        return {"client": _Chain((), base.key), "send": _Send(base.key)}.get(name)
+        if name == "client":
+            return _Chain((), base.key, base.guessed)
+        return _Send(base.key) if name == "send" and not base.guessed else None
+    if isinstance(base, _Instance):
+        return dict(base.attributes).get(name)
     if isinstance(base, _Chain):
         if name in VERBS or name in ("_", "version"):
             return _Member(base, name)
         if name in HTTP_CLIENT_ATTRIBUTES or name.startswith("_"):
             return None
-        return _Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),), base.key)
+        return _Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),), base.key, base.guessed)
     if isinstance(base, _Dynamic):
         return base
     return None
@@ -817,21 +988,122 @@ def _dotted(node: cst.BaseExpression) -> str:
 
 
 def find_calls(module: cst.Module, path: str) -> list[RawCall]:
-    """Every call in `module` that reaches SendGrid, in source order."""
+    """Every call in `module` that reaches SendGrid, in source order (one module on its own)."""
+    return analyse_module(module, path).calls
+
+
+def analyse_module(module: cst.Module, path: str, module_name: str = "", is_package: bool = False,
+                   facts: ProjectFacts | None = None) -> ModuleAnalysis:
+    """Find the module's SendGrid calls, given what the rest of the project tells it.
+
+    Values passed between this module's own functions are propagated here (a few rounds, until
+    nothing new is learnt); values for other modules come back as `exports` and `arguments`.
+    """
+    facts = facts or ProjectFacts()
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    collector = _Collector(path)
+    collector = _Collector(path, module_name or "__main__", is_package)
     wrapper.visit(collector)
-    evaluator = _Evaluator(collector.module_scope)
+    _bind_arguments(collector.functions, facts.arguments)
+    evaluator = _Evaluator(collector.module_scope, facts)
+    outgoing: dict[str, dict[int | str, _Value]] = {}
+    for _ in range(_LOCAL_ROUNDS):
+        outgoing, local = _passed_values(evaluator, collector.calls)
+        if not _bind_arguments(collector.functions, local):
+            break
+        evaluator = _Evaluator(collector.module_scope, facts)
     found: list[RawCall] = []
     for pending in collector.calls:
         request = evaluator.request(pending.node, pending.scope, pending.order)
         if request is None:
             continue
-        verb, steps, dynamic, key = request
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
-        found.append(RawCall(pending.location, chain, steps, verb, dynamic, key, grants))
+        found.append(RawCall(pending.location, chain, request.steps, request.verb,
+                             request.dynamic, request.key, grants, request.guessed))
     for location, source, key in collector.settings:
         found.append(RawCall(location, source, (), "send", key=key))
     found.sort(key=lambda call: (call.location.line, call.location.col))
-    return found
+    exports = _exports(evaluator, collector) if module_name else {}
+    return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports))
+
+
+_LOCAL_ROUNDS = 3
+
+
+def _transferable(value: _Value) -> bool:
+    if isinstance(value, (_Client, _Chain)):
+        return not value.guessed
+    if isinstance(value, _Str):
+        return _api_path(value.pieces) is not None  # a SendGrid base URL
+    return isinstance(value, _TRANSFERABLE)
+
+
+def _passed_values(evaluator: _Evaluator, calls: list[_PendingCall]
+                   ) -> tuple[dict[str, dict[int | str, _Value]], dict[str, dict[int | str, _Value]]]:
+    """SendGrid values passed as arguments: (to other modules' names, to this module's functions)."""
+    outgoing: dict[str, dict[int | str, _Value]] = {}
+    local: dict[str, dict[int | str, _Value]] = {}
+    for pending in calls:
+        node = pending.node
+        if not node.args:
+            continue
+        passed: dict[int | str, _Value] = {}
+        for index, arg in enumerate(a for a in node.args if not a.star):
+            value = evaluator.value(arg.value, pending.scope, pending.order)
+            if _transferable(value):
+                passed[arg.keyword.value if arg.keyword is not None else index] = value
+        if not passed:
+            continue
+        function = evaluator.value(node.func, pending.scope, pending.order)
+        if isinstance(function, _Function) and function.qualname:
+            local.setdefault(function.qualname, {}).update(passed)
+        elif isinstance(function, _Class) and function.qualname:
+            local.setdefault(function.qualname, {}).update(passed)
+        elif isinstance(function, (_Imported, _Factory)):
+            outgoing.setdefault(function.qualname, {}).update(passed)
+    return outgoing, local
+
+
+def _bind_arguments(functions: dict[str, _Function],
+                    arguments: dict[str, dict[int | str, _Value]]) -> bool:
+    """Give parameters the values callers pass; True when something new was learnt."""
+    learnt = False
+    for qualname, passed in arguments.items():
+        function = functions.get(qualname)
+        offset = 0
+        if function is None:  # a class: its __init__ receives the arguments after `self`
+            function, offset = functions.get(f"{qualname}.__init__"), 1
+        if function is None:
+            continue
+        for where, value in passed.items():
+            if isinstance(where, int):
+                if where + offset >= len(function.params):
+                    continue
+                name = function.params[where + offset]
+            else:
+                name = where
+            bindings = function.scope.bindings.setdefault(name, [])
+            if any(b.fixed == value for b in bindings):
+                continue
+            bindings.append(_Binding(0, function.scope, fixed=value))
+            learnt = True
+    return learnt
+
+
+def _exports(evaluator: _Evaluator, collector: _Collector) -> dict[str, _Value]:
+    """Module-level names bound to SendGrid values, as other modules will see them."""
+    exports: dict[str, _Value] = {}
+    for name, bindings in collector.module_scope.bindings.items():
+        value = evaluator._first_known(list(reversed(bindings)))
+        qualname = f"{collector.module_name}.{name}"
+        if isinstance(value, _Function):
+            returns = evaluator._first_known(list(value.scope.returns))
+            if _transferable(returns):
+                exports[qualname] = _Factory(qualname, returns)
+        elif isinstance(value, _Class):
+            attributes = evaluator.instance_attributes(value)
+            if attributes:
+                exports[qualname] = _Factory(qualname, _Instance(qualname, attributes))
+        elif _transferable(value):
+            exports[qualname] = value
+    return exports

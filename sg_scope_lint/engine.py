@@ -1,28 +1,76 @@
-"""Run the stages over one file (pure: bytes in, FileReport out) and over many files."""
+"""Run the stages over one file (pure: bytes in, FileReport out) and over a whole project."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .discover import display_path
 from .rules import RuleSet
-from .types import FileError, FileReport, Location, Match, ScanResult, Unknown, Unresolved
+from .types import (
+    FileError,
+    FileReport,
+    Location,
+    Match,
+    RawCall,
+    ScanResult,
+    Unknown,
+    Unresolved,
+)
+
+if TYPE_CHECKING:  # libcst is imported only when a file needs parsing
+    from .callsites import ModuleAnalysis, ProjectFacts
+
+# Values flow between modules for at most this many rounds (a chain of re-exports deeper than
+# this is not followed); each round re-reads only the files whose inputs changed.
+MAX_PROJECT_ROUNDS = 5
 
 
 def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
-    """Find, resolve and match every SendGrid call in one file's bytes.
+    """Find, resolve and match every SendGrid call in one file's bytes, on its own.
 
     A file that cannot be parsed yields a `FileError` instead of calls; nothing is raised, so
     one bad file never hides the results of the others.
     """
-    from .callsites import find_calls, might_call_sendgrid
+    from .callsites import might_call_sendgrid
 
     if not might_call_sendgrid(data):
         return FileReport(path)
+    analysis = _analyse(data, path, "", False, None)
+    if isinstance(analysis, FileReport):
+        return analysis
+    return report_calls(path, analysis.calls, ruleset)
+
+
+def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
+    """Resolve and match a file's calls. A guessed call counts only when a rule knows it."""
+    from .resolve import resolve
+
+    matches: list[Match] = []
+    unresolved: list[Unresolved] = []
+    unknown: list[Unknown] = []
+    for raw in raw_calls:
+        resolved = resolve(raw)
+        outcome = resolved if isinstance(resolved, Unresolved) else ruleset.match(resolved)
+        if raw.guessed and not isinstance(outcome, Match):
+            continue
+        if isinstance(outcome, Match):
+            matches.append(outcome)
+        elif isinstance(outcome, Unresolved):
+            unresolved.append(outcome)
+        else:
+            unknown.append(outcome)
+    return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
+
+
+def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
+             facts: ProjectFacts | None) -> ModuleAnalysis | FileReport:
     import libcst as cst
 
-    from .resolve import resolve
+    from .callsites import analyse_module
 
     try:
         module = cst.parse_module(data)
@@ -33,39 +81,143 @@ def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to parse")
     try:
-        raw_calls = find_calls(module, path)
+        return analyse_module(module, path, module_name, is_package, facts)
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to analyse")
-    matches: list[Match] = []
-    unresolved: list[Unresolved] = []
-    unknown: list[Unknown] = []
-    for raw in raw_calls:
-        resolved = resolve(raw)
-        outcome = resolved if isinstance(resolved, Unresolved) else ruleset.match(resolved)
-        if isinstance(outcome, Match):
-            matches.append(outcome)
-        elif isinstance(outcome, Unresolved):
-            unresolved.append(outcome)
-        else:
-            unknown.append(outcome)
-    return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
+
+
+# ------------------------------------------------------------------------------ whole project
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceFile:
+    path: Path
+    shown: str
+    module: str
+    is_package: bool
+
+
+def module_name(path: Path) -> tuple[str, bool]:
+    """The dotted name a file is imported under: parent folders with `__init__.py` are packages."""
+    path = path.absolute()
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), is_package
+
+
+def scan_files(paths: Sequence[Path], ruleset: RuleSet) -> ScanResult:
+    """Scan a project: each file, then again where other modules' values reach it.
+
+    Round one reads the files that mention SendGrid. A module that binds a client, a chain, a
+    factory or a class holding one at module level exports it; a call that passes such a value
+    to a function of another module tells that function's module. Later rounds re-read only the
+    modules those facts reach (found by name without parsing), until nothing new is learnt.
+    """
+    from .callsites import ProjectFacts, might_call_sendgrid
+
+    files = [_SourceFile(p, display_path(p), *module_name(p)) for p in paths]
+    by_module = {f.module: f for f in files}
+    reports: dict[Path, FileReport] = {}
+    analyses: dict[Path, ModuleAnalysis] = {}
+    contents: dict[Path, bytes] = {}
+
+    def read(source: _SourceFile) -> bytes | None:
+        if source.path not in contents:
+            try:
+                contents[source.path] = source.path.read_bytes()
+            except IsADirectoryError:
+                reports[source.path] = _error(source.shown, 1, 1, "is a directory, not a file")
+                return None
+            except OSError as exc:
+                reports[source.path] = _error(source.shown, 1, 1,
+                                              f"cannot read the file: {exc.strerror or exc}")
+                return None
+        return contents[source.path]
+
+    facts = ProjectFacts()
+    pending = [f for f in files if (data := read(f)) is not None and might_call_sendgrid(data)]
+    for _ in range(MAX_PROJECT_ROUNDS):
+        for source in pending:
+            data = read(source)
+            if data is None:
+                continue
+            analysis = _analyse(data, source.shown, source.module, source.is_package, facts)
+            if isinstance(analysis, FileReport):
+                reports[source.path] = analysis
+                analyses.pop(source.path, None)
+            else:
+                analyses[source.path] = analysis
+        new_facts = _merge_facts(analyses.values())
+        if new_facts == facts:
+            break
+        pending = _reached(files, by_module, facts, new_facts, analyses, read)
+        facts = new_facts
+        if not pending:
+            break
+    for path, analysis in analyses.items():
+        source = next(f for f in files if f.path == path)
+        reports[path] = report_calls(source.shown, analysis.calls, ruleset)
+    return ScanResult(tuple(reports.get(f.path, FileReport(f.shown)) for f in files))
+
+
+def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
+    from .callsites import ProjectFacts
+
+    merged = ProjectFacts()
+    for analysis in analyses:
+        merged.exports.update(analysis.exports)
+        for qualname, passed in analysis.arguments.items():
+            merged.arguments.setdefault(qualname, {}).update(passed)
+    return merged
+
+
+def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
+             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
+             read: object) -> list[_SourceFile]:
+    """The files whose view of the project changed between two rounds of facts."""
+    changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
+    changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
+    modules = {q.rpartition(".")[0] for q in changed_exports}
+    reached: dict[Path, _SourceFile] = {}
+    for qualname in changed_arguments:
+        for candidate in (qualname.rpartition(".")[0], qualname.rsplit(".", 2)[0]):
+            if candidate in by_module:
+                reached[by_module[candidate].path] = by_module[candidate]
+    if modules:
+        pattern = _import_pattern(modules)
+        for source in files:
+            if source.path in reached or source.module in modules:
+                continue
+            analysis = analyses.get(source.path)
+            if analysis is not None:
+                if any(name in changed_exports or name.rpartition(".")[0] in modules
+                       for name in analysis.imports):
+                    reached[source.path] = source
+                continue
+            data = read(source)  # type: ignore[operator]
+            if data is not None and pattern.search(data):
+                reached[source.path] = source
+    return list(reached.values())
+
+
+def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
+    """A cheap byte test for files that may import one of `modules` (absolute or relative)."""
+    alternatives = []
+    for module in sorted(modules):
+        package, _, last = module.rpartition(".")
+        alternatives.append(re.escape(module))
+        alternatives.append(rf"from\s+\.*{re.escape(last)}\s+import")
+        alternatives.append(rf"from\s+[\w.]*\s+import\s[^\n]*\b{re.escape(last)}\b")
+    return re.compile("|".join(alternatives).encode())
 
 
 def scan_file(path: Path, ruleset: RuleSet) -> FileReport:
-    """Read one file from disk and scan it; a file that cannot be read is a `FileError`."""
-    shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        return _error(shown, 1, 1, "is a directory, not a Python file")
-    except OSError as exc:
-        return _error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
-    return scan_source(data, shown, ruleset)
-
-
-def scan_files(paths: Iterable[Path], ruleset: RuleSet) -> ScanResult:
-    """Scan every file; reports come back in the order of `paths` (discover sorts them)."""
-    return ScanResult(tuple(scan_file(path, ruleset) for path in paths))
+    """Read one file from disk and scan it on its own."""
+    return scan_files([path], ruleset).files[0]
 
 
 def _error(path: str, line: int, col: int, message: str) -> FileReport:

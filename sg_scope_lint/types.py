@@ -231,3 +231,4 @@ class RawCall:
     dynamic: str = ""
     key: str = ""
     grants: tuple[str, ...] | None = ()
+    guessed: bool = False  # made on a parameter nothing is known about; kept only if a rule fits
