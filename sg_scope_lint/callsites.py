@@ -41,13 +41,7 @@ from .symbols import (
 )
 from .types import RawCall
 
-_MARKER = re.compile(rb"sendgrid", re.IGNORECASE)
 _NEWLINE = re.compile(r"\s*\n\s*")
-
-
-def might_call_sendgrid(data: bytes) -> bool:
-    """Cheap test: every call this visitor can find needs the word `sendgrid` in its module."""
-    return _MARKER.search(data) is not None
 
 
 def find_calls(module: cst.Module, path: str) -> list[RawCall]:

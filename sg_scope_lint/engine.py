@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .discover import display_path
+from .prefilter import might_call_sendgrid
 from .rules import RuleSet
 from .types import (
     FileError,
@@ -22,7 +23,7 @@ from .types import (
 )
 
 if TYPE_CHECKING:  # libcst is imported only when a file needs parsing
-    from .callsites import ModuleAnalysis, ProjectFacts
+    from .symbols import ModuleAnalysis, ProjectFacts
 
 # Values flow between modules for at most this many rounds (a chain of re-exports deeper than
 # this is not followed); each round re-reads only the files whose inputs changed.
@@ -35,8 +36,6 @@ def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
     A file that cannot be parsed yields a `FileError` instead of calls; nothing is raised, so
     one bad file never hides the results of the others.
     """
-    from .callsites import might_call_sendgrid
-
     if not might_call_sendgrid(data):
         return FileReport(path)
     analysis = _analyse(data, path, "", False, None)
@@ -117,7 +116,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet) -> ScanResult:
     to a function of another module tells that function's module. Later rounds re-read only the
     modules those facts reach (found by name without parsing), until nothing new is learnt.
     """
-    from .callsites import ProjectFacts, might_call_sendgrid
+    from .symbols import ProjectFacts
 
     files = [_SourceFile(p, display_path(p), *module_name(p)) for p in paths]
     by_module = {f.module: f for f in files}
@@ -165,7 +164,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet) -> ScanResult:
 
 
 def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
-    from .callsites import ProjectFacts
+    from .symbols import ProjectFacts
 
     merged = ProjectFacts()
     for analysis in analyses:

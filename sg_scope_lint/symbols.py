@@ -7,17 +7,17 @@ values); nothing here walks a tree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-import libcst as cst
+from typing import TYPE_CHECKING, NamedTuple
 
 from .types import Location, RawCall, Segment, Step
+
+if TYPE_CHECKING:  # the engine uses ProjectFacts without importing libcst
+    import libcst as cst
 
 # Key labels for clients whose key is not read from a named variable or setting.
 DEFAULT_KEY = "SENDGRID_API_KEY"  # SendGridAPIClient() with no key reads this variable
 UNKNOWN_KEY = ""
 HARD_CODED_KEY = "(hard-coded)"
-
 
 
 @dataclass(frozen=True, slots=True)
