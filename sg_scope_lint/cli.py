@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip files and folders matching GLOB (repeatable)")
     common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
                         help="an extra rules file to load after the bundled ones (repeatable)")
+    common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                        help="processes to analyse files on (default: every core)")
 
     scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
                                "the scopes it needs")
@@ -117,7 +119,25 @@ def _validate(files: list[Path]) -> int:
 
 
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
-    return scan_files(discover(args.paths, config.exclude), ruleset)
+    progress = _progress_bar if sys.stderr.isatty() else None
+    return scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line counter on a terminal's stderr; never written to pipes or CI logs."""
+    end = "\n" if done == total else ""
+    print(f"\rsg-scope-lint: analysed {done}/{total} files", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
 
 
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,13 +109,19 @@ def module_name(path: Path) -> tuple[str, bool]:
     return ".".join(parts), is_package
 
 
-def scan_files(paths: Sequence[Path], ruleset: RuleSet) -> ScanResult:
+Progress = Callable[[int, int], None]
+
+
+def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
+               progress: Progress | None = None) -> ScanResult:
     """Scan a project: each file, then again where other modules' values reach it.
 
     Round one reads the files that mention SendGrid. A module that binds a client, a chain, a
     factory or a class holding one at module level exports it; a call that passes such a value
     to a function of another module tells that function's module. Later rounds re-read only the
     modules those facts reach (found by name without parsing), until nothing new is learnt.
+    Files are analysed on `jobs` processes (default: every core); the result does not depend
+    on it. `progress(done, total)` is told as files of the first round finish.
     """
     from .symbols import ProjectFacts
 
@@ -122,45 +129,82 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet) -> ScanResult:
     by_module = {f.module: f for f in files}
     reports: dict[Path, FileReport] = {}
     analyses: dict[Path, ModuleAnalysis] = {}
-    contents: dict[Path, bytes] = {}
 
-    def read(source: _SourceFile) -> bytes | None:
-        if source.path not in contents:
-            try:
-                contents[source.path] = source.path.read_bytes()
-            except IsADirectoryError:
-                reports[source.path] = _error(source.shown, 1, 1, "is a directory, not a file")
-                return None
-            except OSError as exc:
-                reports[source.path] = _error(source.shown, 1, 1,
-                                              f"cannot read the file: {exc.strerror or exc}")
-                return None
-        return contents[source.path]
-
+    pending = []
+    for source in files:
+        data = _read(source)
+        if isinstance(data, FileReport):
+            reports[source.path] = data
+        elif might_call_sendgrid(data):
+            pending.append(source)
     facts = ProjectFacts()
-    pending = [f for f in files if (data := read(f)) is not None and might_call_sendgrid(data)]
-    for _ in range(MAX_PROJECT_ROUNDS):
-        for source in pending:
-            data = read(source)
-            if data is None:
-                continue
-            analysis = _analyse(data, source.shown, source.module, source.is_package, facts)
+    for round_number in range(MAX_PROJECT_ROUNDS):
+        results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None)
+        for source, analysis in zip(pending, results, strict=True):
             if isinstance(analysis, FileReport):
                 reports[source.path] = analysis
                 analyses.pop(source.path, None)
             else:
+                reports.pop(source.path, None)
                 analyses[source.path] = analysis
         new_facts = _merge_facts(analyses.values())
         if new_facts == facts:
             break
-        pending = _reached(files, by_module, facts, new_facts, analyses, read)
+        pending = _reached(files, by_module, facts, new_facts, analyses)
         facts = new_facts
         if not pending:
             break
+    shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
-        source = next(f for f in files if f.path == path)
-        reports[path] = report_calls(source.shown, analysis.calls, ruleset)
+        reports[path] = report_calls(shown[path], analysis.calls, ruleset)
     return ScanResult(tuple(reports.get(f.path, FileReport(f.shown)) for f in files))
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | None,
+                 progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
+    """Analyse files, in parallel when it pays; results come back in the order given."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    total = len(sources)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        results = []
+        for done, source in enumerate(sources, start=1):
+            results.append(_analyse_source(source, facts))
+            if progress:
+                progress(done, total)
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, total // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = []
+        for done, result in enumerate(
+                pool.map(_analyse_source, sources, [facts] * total, chunksize=chunk), start=1):
+            results.append(result)
+            if progress:
+                progress(done, total)
+        return results
+
+
+def _analyse_source(source: _SourceFile, facts: ProjectFacts) -> ModuleAnalysis | FileReport:
+    data = _read(source)
+    if isinstance(data, FileReport):
+        return data
+    return _analyse(data, source.shown, source.module, source.is_package, facts)
+
+
+def _read(source: _SourceFile) -> bytes | FileReport:
+    try:
+        return source.path.read_bytes()
+    except IsADirectoryError:
+        return _error(source.shown, 1, 1, "is a directory, not a Python file")
+    except OSError as exc:
+        return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
 def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
@@ -175,8 +219,7 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
 
 
 def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
-             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
-             read: object) -> list[_SourceFile]:
+             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis]) -> list[_SourceFile]:
     """The files whose view of the project changed between two rounds of facts."""
     changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
     changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
@@ -197,8 +240,8 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                        for name in analysis.imports):
                     reached[source.path] = source
                 continue
-            data = read(source)  # type: ignore[operator]
-            if data is not None and pattern.search(data):
+            data = _read(source)
+            if isinstance(data, bytes) and pattern.search(data):
                 reached[source.path] = source
     return list(reached.values())
 
