@@ -21,6 +21,7 @@ from .explain import explain
 from .reporters import FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
+from .secrets import redact
 from .types import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -88,18 +89,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.files)
         ruleset = load_ruleset(extra_files=config.rules)
         for warning in ruleset.warnings:
-            print(f"sg-scope-lint: warning: {warning}", file=sys.stderr)
+            _err(f"sg-scope-lint: warning: {warning}")
         if args.command == "scan":
             return _scan(args, config, ruleset)
         if args.command == "manifest":
             return _manifest(args, config, ruleset)
         if args.command == "explain":
-            sys.stdout.write(render_explanation(explain(ruleset, args.query), args.format))
+            _out(render_explanation(explain(ruleset, args.query), args.format))
             return EXIT_CLEAN
-        sys.stdout.write(render_list(ruleset.rules, args.format))
+        _out(render_list(ruleset.rules, args.format))
         return EXIT_CLEAN
     except SgScopeLintError as error:
-        print(f"sg-scope-lint: error: {error}", file=sys.stderr)
+        _err(f"sg-scope-lint: error: {error}")
         return EXIT_ERROR
 
 
@@ -111,10 +112,10 @@ def _validate(files: list[Path]) -> int:
         try:
             count = len(load_rule_file(path, catalogue))
         except RulesError as error:
-            print(f"{error}", file=sys.stderr)
+            _err(f"{error}")
             status = EXIT_FINDINGS
         else:
-            print(f"{display_path(path)}: ok ({count} rules)")
+            _out(f"{display_path(path)}: ok ({count} rules)\n")
     return status
 
 
@@ -130,6 +131,15 @@ def _progress_bar(done: int, total: int) -> None:
           flush=True)
 
 
+def _out(text: str) -> None:
+    """Everything the command prints goes through `redact`: no API key ever reaches a log."""
+    sys.stdout.write(redact(text))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(redact(text) + "\n")
+
+
 def _positive(text: str) -> int:
     try:
         number = int(text)
@@ -142,38 +152,38 @@ def _positive(text: str) -> int:
 
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
-    sys.stdout.write(FORMATS[args.format](result))
-    findings = result.unresolved or result.unknown or result.errors
+    _out(FORMATS[args.format](result))
+    findings = result.unresolved or result.unknown or result.errors or result.keys
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
 def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
     for error in result.errors:
-        print(f"{error.location}: error: {error.message}", file=sys.stderr)
+        _err(f"{error.location}: error: {error.message}")
     needed = manifest_module.build(result)
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
         if args.check:
-            print("sg-scope-lint: error: --check needs a manifest file, not '-'", file=sys.stderr)
+            _err("sg-scope-lint: error: --check needs a manifest file, not '-'")
             return EXIT_ERROR
-        sys.stdout.write(text)
+        _out(text)
         return EXIT_CLEAN
     on_disk = manifest_module.read(target)
     diff = manifest_module.compare(on_disk, needed)
     shown = display_path(target)
     if args.check:
         if on_disk is None:
-            print(f"{shown}: missing; run `sg-scope-lint manifest` to create it", file=sys.stderr)
+            _err(f"{shown}: missing; run `sg-scope-lint manifest` to create it")
             return EXIT_FINDINGS
         if diff.changed:
             _describe(shown, diff, "is out of date")
             return EXIT_FINDINGS
-        print(f"{shown}: up to date ({len(needed['scopes'])} scopes)")
+        _out(f"{shown}: up to date ({len(needed['scopes'])} scopes)\n")
         return EXIT_CLEAN
     if not diff.changed:
-        print(f"{shown}: unchanged ({len(needed['scopes'])} scopes)")
+        _out(f"{shown}: unchanged ({len(needed['scopes'])} scopes)\n")
         return EXIT_CLEAN
     manifest_module.write_atomic(target, text)
     _describe(shown, diff, "written")
@@ -181,11 +191,11 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
 
 
 def _describe(shown: str, diff: manifest_module.ManifestDiff, verdict: str) -> None:
-    print(f"{shown}: {verdict}", file=sys.stderr)
+    _err(f"{shown}: {verdict}")
     for scope in diff.added_scopes:
-        print(f"  + {scope}", file=sys.stderr)
+        _err(f"  + {scope}")
     for scope in diff.removed_scopes:
-        print(f"  - {scope}", file=sys.stderr)
+        _err(f"  - {scope}")
 
 
 if __name__ == "__main__":  # pragma: no cover

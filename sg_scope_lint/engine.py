@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .discover import display_path
 from .prefilter import might_call_sendgrid
 from .rules import RuleSet
+from .secrets import find_keys
 from .types import (
     FileError,
     FileReport,
+    HardCodedKey,
     Location,
     Match,
     RawCall,
@@ -37,12 +39,13 @@ def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
     A file that cannot be parsed yields a `FileError` instead of calls; nothing is raised, so
     one bad file never hides the results of the others.
     """
+    keys = _hard_coded_keys(data, path)
     if not might_call_sendgrid(data):
-        return FileReport(path)
+        return FileReport(path, keys=keys)
     analysis = _analyse(data, path, "", False, None)
     if isinstance(analysis, FileReport):
-        return analysis
-    return report_calls(path, analysis.calls, ruleset)
+        return _with_keys(analysis, keys)
+    return _with_keys(report_calls(path, analysis.calls, ruleset), keys)
 
 
 def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
@@ -131,11 +134,14 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     analyses: dict[Path, ModuleAnalysis] = {}
 
     pending = []
+    keys: dict[Path, tuple[HardCodedKey, ...]] = {}
     for source in files:
         data = _read(source)
         if isinstance(data, FileReport):
             reports[source.path] = data
-        elif might_call_sendgrid(data):
+            continue
+        keys[source.path] = _hard_coded_keys(data, source.shown)
+        if might_call_sendgrid(data):
             pending.append(source)
     facts = ProjectFacts()
     for round_number in range(MAX_PROJECT_ROUNDS):
@@ -157,7 +163,19 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
         reports[path] = report_calls(shown[path], analysis.calls, ruleset)
-    return ScanResult(tuple(reports.get(f.path, FileReport(f.shown)) for f in files))
+    return ScanResult(tuple(_with_keys(reports.get(f.path, FileReport(f.shown)),
+                                       keys.get(f.path, ())) for f in files))
+
+
+def _hard_coded_keys(data: bytes, shown: str) -> tuple[HardCodedKey, ...]:
+    if b"SG." not in data:
+        return ()
+    return tuple(HardCodedKey(Location(shown, line, col), key)
+                 for line, col, key in find_keys(data))
+
+
+def _with_keys(report: FileReport, keys: tuple[HardCodedKey, ...]) -> FileReport:
+    return replace(report, keys=keys) if keys else report
 
 
 # Below this many files a process pool costs more than it saves.

@@ -157,6 +157,14 @@ class Unknown:
 
 
 @dataclass(frozen=True, slots=True)
+class HardCodedKey:
+    """A SendGrid API key written into a scanned file; `redacted` is all that is ever shown."""
+
+    location: Location
+    redacted: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything one scanned file contributes to the result."""
 
@@ -165,6 +173,7 @@ class FileReport:
     unresolved: tuple[Unresolved, ...] = ()
     unknown: tuple[Unknown, ...] = ()
     errors: tuple[FileError, ...] = ()
+    keys: tuple[HardCodedKey, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +197,10 @@ class ScanResult:
     @property
     def errors(self) -> tuple[FileError, ...]:
         return tuple(e for f in self.files for e in f.errors)
+
+    @property
+    def keys(self) -> tuple[HardCodedKey, ...]:
+        return tuple(k for f in self.files for k in f.keys)
 
     @property
     def scopes(self) -> tuple[str, ...]:

@@ -17,6 +17,9 @@ def render(result: ScanResult) -> str:
                       f"unknown endpoint: {k.call.endpoint} (no rule covers it): {k.call.chain}"))
     for e in result.errors:
         lines.append((e.location, f"error: {e.message}"))
+    for k in result.keys:
+        lines.append((k.location, f"hard-coded SendGrid API key {k.redacted}: revoke it and load "
+                                  "the key from the environment"))
     out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
     scopes = result.scopes
     if out:
@@ -25,6 +28,6 @@ def render(result: ScanResult) -> str:
     out.append(
         f"{len(result.matches)} call(s) in {len(result.files)} file(s); "
         f"{len(result.unresolved)} unresolved; {len(result.unknown)} unknown endpoint(s); "
-        f"{len(result.errors)} file error(s)"
+        f"{len(result.errors)} file error(s); {len(result.keys)} hard-coded key(s)"
     )
     return "\n".join(out) + "\n"
