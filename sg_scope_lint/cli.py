@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from . import manifest as manifest_module
+from .cache import CACHE_DIRECTORY, AnalysisCache
 from .config import Config, load_config
 from .discover import discover, display_path
 from .engine import scan_files
@@ -43,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip files and folders matching GLOB (repeatable)")
     common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
                         help="an extra rules file to load after the bundled ones (repeatable)")
+    common.add_argument("--no-cache", action="store_true",
+                        help=f"do not read or write the analysis cache ({CACHE_DIRECTORY}/)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes to analyse files on (default: every core)")
 
@@ -121,7 +124,8 @@ def _validate(files: list[Path]) -> int:
 
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
     progress = _progress_bar if sys.stderr.isatty() else None
-    return scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress)
+    cache = AnalysisCache(None if args.no_cache else config.root)
+    return scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress, cache)
 
 
 def _progress_bar(done: int, total: int) -> None:

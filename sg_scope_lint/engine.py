@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import AnalysisCache
 from .discover import display_path
 from .prefilter import might_call_sendgrid
 from .rules import RuleSet
@@ -116,7 +117,7 @@ Progress = Callable[[int, int], None]
 
 
 def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
-               progress: Progress | None = None) -> ScanResult:
+               progress: Progress | None = None, cache: AnalysisCache | None = None) -> ScanResult:
     """Scan a project: each file, then again where other modules' values reach it.
 
     Round one reads the files that mention SendGrid. A module that binds a client, a chain, a
@@ -124,7 +125,8 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     to a function of another module tells that function's module. Later rounds re-read only the
     modules those facts reach (found by name without parsing), until nothing new is learnt.
     Files are analysed on `jobs` processes (default: every core); the result does not depend
-    on it. `progress(done, total)` is told as files of the first round finish.
+    on it. `progress(done, total)` is told as files of the first round finish. With a
+    `cache`, a module whose bytes and project facts are unchanged is not parsed again.
     """
     from .symbols import ProjectFacts
 
@@ -145,7 +147,8 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             pending.append(source)
     facts = ProjectFacts()
     for round_number in range(MAX_PROJECT_ROUNDS):
-        results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None)
+        results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None,
+                               cache or AnalysisCache(None))
         for source, analysis in zip(pending, results, strict=True):
             if isinstance(analysis, FileReport):
                 reports[source.path] = analysis
@@ -183,14 +186,15 @@ PARALLEL_THRESHOLD = 8
 
 
 def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | None,
-                 progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
+                 progress: Progress | None,
+                 cache: AnalysisCache) -> list[ModuleAnalysis | FileReport]:
     """Analyse files, in parallel when it pays; results come back in the order given."""
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     total = len(sources)
     if workers <= 1 or total < PARALLEL_THRESHOLD:
         results = []
         for done, source in enumerate(sources, start=1):
-            results.append(_analyse_source(source, facts))
+            results.append(_analyse_source(source, facts, cache))
             if progress:
                 progress(done, total)
         return results
@@ -202,18 +206,27 @@ def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | No
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = []
         for done, result in enumerate(
-                pool.map(_analyse_source, sources, [facts] * total, chunksize=chunk), start=1):
+                pool.map(_analyse_source, sources, [facts] * total, [cache] * total,
+                         chunksize=chunk), start=1):
             results.append(result)
             if progress:
                 progress(done, total)
         return results
 
 
-def _analyse_source(source: _SourceFile, facts: ProjectFacts) -> ModuleAnalysis | FileReport:
+def _analyse_source(source: _SourceFile, facts: ProjectFacts,
+                    cache: AnalysisCache) -> ModuleAnalysis | FileReport:
     data = _read(source)
     if isinstance(data, FileReport):
         return data
-    return _analyse(data, source.shown, source.module, source.is_package, facts)
+    key = cache.key(data, source.shown, source.module, source.is_package, facts)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    analysis = _analyse(data, source.shown, source.module, source.is_package, facts)
+    if not isinstance(analysis, FileReport):
+        cache.put(key, analysis)
+    return analysis
 
 
 def _read(source: _SourceFile) -> bytes | FileReport:
