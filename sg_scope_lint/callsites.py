@@ -15,10 +15,10 @@ held in containers (lists, dicts) or returned by methods are not followed.
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from .collect import (
     Collector,
@@ -27,6 +27,7 @@ from .evaluate import (
     Evaluator,
     transferable,
 )
+from .positions import Positions
 from .symbols import (
     Binding,
     Class,
@@ -39,7 +40,7 @@ from .symbols import (
     ProjectFacts,
     Value,
 )
-from .types import RawCall
+from .types import Location, RawCall
 
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -57,9 +58,8 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     nothing new is learnt); values for other modules come back as `exports` and `arguments`.
     """
     facts = facts or ProjectFacts()
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = Collector(path, module_name or "__main__", is_package)
-    wrapper.visit(collector)
+    module.visit(collector)
     _bind_arguments(collector.functions, facts.arguments)
     evaluator = Evaluator(collector.module_scope, facts)
     outgoing: dict[str, dict[int | str, Value]] = {}
@@ -68,17 +68,21 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         if not _bind_arguments(collector.functions, local):
             break
         evaluator = Evaluator(collector.module_scope, facts)
+    positions = Positions(module, len(collector.calls), collector.assigns)
     found: list[RawCall] = []
     for pending in collector.calls:
         request = evaluator.request(pending.node, pending.scope, pending.order)
         if request is None:
             continue
+        line, col = positions.of(ast.Call, pending.ordinal, pending.node)
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
-        found.append(RawCall(pending.location, chain, request.steps, request.verb,
+        found.append(RawCall(Location(path, line, col), chain, request.steps, request.verb,
                              request.dynamic, request.key, grants, request.guessed))
-    for location, source, key in collector.settings:
-        found.append(RawCall(location, source, (), "send", key=key))
+    for setting in collector.settings:
+        line, col = positions.of(ast.Assign, setting.ordinal, setting.node)
+        found.append(RawCall(Location(path, line, col), setting.source, (), "send",
+                             key=setting.key))
     found.sort(key=lambda call: (call.location.line, call.location.col))
     exports = _exports(evaluator, collector) if module_name else {}
     return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from .clients import (
     DJANGO_BACKENDS,
@@ -21,16 +21,24 @@ from .symbols import (
     PendingCall,
     Scope,
 )
-from .types import Location
 
 # Django settings that route mail through SendGrid -> the setting that holds the key.
 MAIL_SETTINGS = {"EMAIL_BACKEND": "SENDGRID_API_KEY", "EMAIL_HOST": "EMAIL_HOST_PASSWORD"}
 
 
+@dataclass(frozen=True, slots=True)
+class MailSetting:
+    """A Django setting that routes mail through SendGrid, and the setting holding its key."""
+
+    node: cst.Assign
+    ordinal: int  # among the module's Assign nodes, in walk order
+    source: str
+    key: str
+
+
 class Collector(cst.CSTVisitor):
     """First pass: record every binding and every call with the scope and order it occurs in."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, path: str, module_name: str, is_package: bool) -> None:
         super().__init__()
@@ -43,7 +51,8 @@ class Collector(cst.CSTVisitor):
         self.scope = self.module_scope
         self.order = 0
         self.calls: list[PendingCall] = []
-        self.settings: list[tuple[Location, str, str]] = []  # (where, source, key setting)
+        self.settings: list[MailSetting] = []
+        self.assigns = 0  # Assign nodes met so far; positions.py finds them by this ordinal
 
     def _next(self) -> int:
         self.order += 1
@@ -152,6 +161,7 @@ class Collector(cst.CSTVisitor):
                                        fixed=Imported(f"{module}.{name}")))
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigns += 1
         order = self._next()
         for target in node.targets:
             self._bind_target(target.target, node.value, order)
@@ -163,9 +173,8 @@ class Collector(cst.CSTVisitor):
         value = node.value
         text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
         if text in DJANGO_BACKENDS or text in SMTP_HOSTS:
-            position = self.get_metadata(PositionProvider, node).start
-            location = Location(self.path, position.line, position.column + 1)
-            self.settings.append((location, f"{name} = {text!r}", MAIL_SETTINGS[name]))
+            self.settings.append(
+                MailSetting(node, self.assigns - 1, f"{name} = {text!r}", MAIL_SETTINGS[name]))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
@@ -201,9 +210,7 @@ class Collector(cst.CSTVisitor):
 
     # calls
     def visit_Call(self, node: cst.Call) -> None:
-        position = self.get_metadata(PositionProvider, node).start
-        location = Location(self.path, position.line, position.column + 1)
-        self.calls.append(PendingCall(node, self.scope, self._next(), location))
+        self.calls.append(PendingCall(node, self.scope, self._next(), len(self.calls)))
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

@@ -76,6 +76,9 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
 
     from .callsites import analyse_module
 
+    if _too_deep_for_libcst(data):
+        return _error(path, 1, 1, "the file is nested too deeply to analyse safely "
+                      f"(an expression deeper than {MAX_EXPRESSION_DEPTH} levels)")
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
@@ -88,6 +91,48 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
         return analyse_module(module, path, module_name, is_package, facts)
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to analyse")
+
+
+# libcst's native parser crashes the whole process (not an exception) on expressions a few
+# thousand levels deep (`1+1+...` or `a.b.b...` with ~8000 terms), so such files are refused
+# before it sees them. Only files with that many operators can be that deep: the others skip
+# the check, which costs about a tenth of a libcst parse.
+MAX_EXPRESSION_DEPTH = 1000
+_OPERATOR_BYTES = (b".", b"+", b"-", b"*", b"/", b"(", b"[", b"|", b"&", b"%", b"<", b">")
+
+
+MAX_BRACKET_DEPTH = 200  # CPython's own limit: deeper is never valid Python
+_OPEN, _CLOSE = b"([{", b")]}"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _OPEN + _CLOSE)
+
+
+def _too_deep_for_libcst(data: bytes) -> bool:
+    if data.count(b"(") + data.count(b"[") + data.count(b"{") >= MAX_BRACKET_DEPTH:
+        depth = 0
+        for byte in data.translate(None, _NOT_BRACKETS):
+            depth += 1 if byte in _OPEN else -1
+            if depth > MAX_BRACKET_DEPTH:
+                return True
+    if sum(data.count(op) for op in _OPERATOR_BYTES) < MAX_EXPRESSION_DEPTH:
+        return False
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like
+            tree = ast.parse(data)
+    except (RecursionError, MemoryError):
+        return True
+    except (SyntaxError, ValueError):
+        return False  # newer syntax or an error: libcst reports it
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 # ------------------------------------------------------------------------------ whole project

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from .types import Location, RawCall, Segment, Step
+from .types import RawCall, Segment, Step
 
 if TYPE_CHECKING:  # the engine uses ProjectFacts without importing libcst
     import libcst as cst
@@ -222,4 +222,4 @@ class PendingCall:
     node: cst.Call
     scope: Scope
     order: int
-    location: Location
+    ordinal: int  # among the module's Call nodes, in walk order (see positions.py)
