@@ -82,7 +82,9 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
-        return _error(path, exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}")
+        line, col, message = _python_syntax_error(data) or (
+            exc.raw_line, exc.raw_column + 1, exc.message)
+        return _error(path, line, col, f"syntax error: {message}")
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
         return _error(path, 1, 1, f"cannot decode the file: {exc}")
     except RecursionError:
@@ -336,6 +338,22 @@ def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
 def scan_file(path: Path, ruleset: RuleSet) -> FileReport:
     """Read one file from disk and scan it on its own."""
     return scan_files([path], ruleset).files[0]
+
+
+def _python_syntax_error(data: bytes) -> tuple[int, int, str] | None:
+    """CPython's own account of a syntax error: the line, column and words users know."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.offset or 1, " ".join(str(exc.msg).split())
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def _error(path: str, line: int, col: int, message: str) -> FileReport:
