@@ -102,8 +102,9 @@ class Evaluator:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
             template = self.value(node.left, scope, order)
             if isinstance(template, Str):
-                items = node.right.elements if isinstance(node.right, cst.Tuple) else [node.right]
-                values = [self.value(getattr(i, "value", i), scope, order) for i in items]
+                items = ([e.value for e in node.right.elements]
+                         if isinstance(node.right, cst.Tuple) else [node.right])
+                values = [self.value(item, scope, order) for item in items]
                 return Str(interpolate(template.pieces, PERCENT, values))
         return None
 
