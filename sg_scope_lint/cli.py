@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResu
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
     sys.stdout.write(FORMATS[args.format](result))
-    findings = result.unresolved or result.unknown or result.errors
+    findings = result.unresolved or result.unknown or result.errors or result.annotation_problems
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 

@@ -32,11 +32,12 @@ def file_findings(report: FileReport, missing: Iterable[MissingScopes] = (),
                     codes.SCOPE_NOT_GRANTED.message(target=m.target, scopes=_names(m.scopes),
                                                     key_config=key_config))
             for m in missing]
-    out += [_annotation_finding(problem) for problem in report.annotation_problems]
+    out += [annotation_finding(problem) for problem in report.annotation_problems]
     return sorted(out)
 
 
-def _annotation_finding(problem: AnnotationProblem) -> Finding:
+def annotation_finding(problem: AnnotationProblem) -> Finding:
+    """The coded finding for a problem with a `# sg-scope:` comment (also shown by `scan`)."""
     if problem.kind is AnnotationProblemKind.MALFORMED:
         code, text = codes.MALFORMED_ANNOTATION, codes.MALFORMED_ANNOTATION.message(
             detail=problem.detail)
