@@ -42,7 +42,7 @@ def annotation_finding(problem: AnnotationProblem) -> Finding:
         code, text = codes.MALFORMED_ANNOTATION, codes.MALFORMED_ANNOTATION.message(
             detail=problem.detail)
     elif problem.kind is AnnotationProblemKind.UNKNOWN_SCOPE:
-        hint = f"; did you mean {' or '.join(f'`{s}`' for s in problem.suggestions)}?" \
+        hint = f"; did you mean {_alternatives(problem.suggestions)}?" \
             if problem.suggestions else " (not in the scope catalogue)"
         code, text = codes.UNKNOWN_ANNOTATION_SCOPE, codes.UNKNOWN_ANNOTATION_SCOPE.message(
             scope=problem.detail, hint=hint)
@@ -53,3 +53,8 @@ def annotation_finding(problem: AnnotationProblem) -> Finding:
 
 def _names(scopes: Iterable[str]) -> str:
     return ", ".join(f"`{scope}`" for scope in scopes)
+
+
+def _alternatives(names: tuple[str, ...]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)

@@ -14,17 +14,16 @@ import io
 import logging
 import tokenize
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from . import __version__
-from .prefilter import might_call_sendgrid, might_have_annotations
+from .prefilter import needs_analysis
 
 if TYPE_CHECKING:  # imported lazily at run time: flake8 imports this module on every run
     import argparse
 
-    from flake8.options.manager import OptionManager
+    from flake8.options.manager import OptionManager  # type: ignore[import-untyped]
 
     from .rules import RuleSet
     from .types import Finding
@@ -32,21 +31,20 @@ if TYPE_CHECKING:  # imported lazily at run time: flake8 imports this module on 
 LOG = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class _Options:
-    """`--sg-key-config` and `--sg-rules` as flake8 parsed them (paths already normalised)."""
-
-    key_config: str | None = None
-    rules: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class _Loaded:
-    """What every file of the process is checked against."""
+    """What every file of the process is checked against.
 
-    ruleset: RuleSet
-    granted: frozenset[str] | None  # None: no key config, so SGS201 is never reported
-    key_config_name: str
+    A plain slotted class, not a dataclass: flake8 imports this module on every run, and
+    building a dataclass costs ~1 ms, the whole budget for a file without SendGrid code.
+    """
+
+    __slots__ = ("granted", "key_config_name", "ruleset")
+
+    def __init__(self, ruleset: RuleSet, granted: frozenset[str] | None,
+                 key_config_name: str) -> None:
+        self.ruleset = ruleset
+        self.granted = granted  # None: no key config, so SGS201 is never reported
+        self.key_config_name = key_config_name
 
 
 class Plugin:
@@ -60,14 +58,16 @@ class Plugin:
     name = "sg-scope-lint"
     version = __version__
 
-    _options: ClassVar[_Options] = _Options()
+    # `--sg-key-config` and `--sg-rules` as flake8 parsed them (paths already normalised).
+    _key_config: ClassVar[str | None] = None
+    _rules: ClassVar[tuple[str, ...]] = ()
     _loaded: ClassVar[_Loaded | None] = None
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
         self._findings: list[Finding] = []
         text = "".join(lines)
         data = text.encode("utf-8", "surrogateescape")
-        if might_call_sendgrid(data) or might_have_annotations(data):
+        if needs_analysis(data):
             self._findings = _analyse(_as_declared(text, data), filename, self._load())
 
     @classmethod
@@ -86,13 +86,14 @@ class Plugin:
 
     @classmethod
     def parse_options(cls, options: argparse.Namespace) -> None:
-        cls._options = _Options(options.sg_key_config, tuple(options.sg_rules or ()))
+        cls._key_config = options.sg_key_config
+        cls._rules = tuple(options.sg_rules or ())
         cls._loaded = None  # other options than the loaded ones: load again on the next file
 
     @classmethod
     def _load(cls) -> _Loaded:
         if cls._loaded is None:
-            cls._loaded = _load(cls._options)
+            cls._loaded = _load(cls._key_config, cls._rules)
         return cls._loaded
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
@@ -100,16 +101,16 @@ class Plugin:
             yield finding.location.line, finding.location.col - 1, finding.message, type(self)
 
 
-def _load(options: _Options) -> _Loaded:
+def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
     """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
     from .config import Config, load_config
     from .discover import display_path
     from .keygrant import load_granted
     from .rules import load_ruleset
 
-    fallback = Config() if options.rules and options.key_config else load_config()
-    rules = tuple(Path(p) for p in options.rules) or fallback.rules
-    key_config = Path(options.key_config) if options.key_config else fallback.key_config
+    fallback = Config() if rules_option and key_config_option else load_config()
+    rules = tuple(Path(p) for p in rules_option) or fallback.rules
+    key_config = Path(key_config_option) if key_config_option else fallback.key_config
     ruleset = load_ruleset(extra_files=rules)
     for warning in ruleset.warnings:
         LOG.warning("sg-scope-lint: %s", warning)

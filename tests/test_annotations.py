@@ -167,3 +167,27 @@ def test_annotated_calls_count_in_the_scopes_and_the_manifest(ruleset: RuleSet) 
     assert built["annotated"] == [
         {"file": "app.py", "call": "getattr(sg.client, n).get", "scopes": ["templates.read"]}]
     assert built["unresolved"] == []
+
+
+def test_scan_shows_annotated_calls_and_annotation_errors(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from sg_scope_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(HEAD + "def f(n):\n"
+                                     "    getattr(sg.client, n).get()  # sg-scope: templates.read\n"
+                                     "    sg.client._(n).get()  # sg-scope: templates.raed\n")
+    assert main(["scan", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["scopes"] == ["templates.read"]
+    assert data["annotated"] == [{
+        "file": "app.py", "line": 5, "col": 5, "scopes": ["templates.read"], "annotation_line": 5,
+        "reason": "the attribute name is computed at run time (getattr)",
+        "call": "getattr(sg.client, n).get"}]
+    assert [(e["line"], e["code"]) for e in data["annotation_errors"]] == [(6, "SGS302")]
+    assert [u["line"] for u in data["unresolved"]] == [6]
+    assert main(["scan"]) == 1
+    text = capsys.readouterr().out
+    assert "app.py:5:5: annotated -> templates.read (# sg-scope on line 5): " in text
+    assert "app.py:6:39: error: SGS302 `templates.raed` is not a SendGrid scope" in text
