@@ -1,4 +1,5 @@
-"""Find the functions defined on given lines of one file, and the calls to them in that file.
+"""Find the functions whose `def` (or a decorator) is on given lines of one file, and the calls
+to them in that file.
 
 This is what a `# sg-scope:` annotation on a `def` line needs: the wrapper's body (whose
 unresolved SendGrid calls the annotation covers) and the places that call the wrapper.
@@ -31,6 +32,7 @@ class Wrapper:
     """A function or method whose `def` line holds an annotation."""
 
     name: str
+    first_line: int  # its first decorator's line, else the `def` line
     line: int  # the `def` line
     end_line: int  # the last line of its body
     method: bool  # defined directly in a class body
@@ -51,11 +53,12 @@ class WrapperIndex:
     calls: tuple[WrapperCall, ...] = ()
 
     def at(self, line: int) -> Wrapper | None:
-        return next((w for w in self.wrappers if w.line == line), None)
+        """The function whose `def` or decorators are on `line`."""
+        return next((w for w in self.wrappers if w.first_line <= line <= w.line), None)
 
 
 def find_wrappers(data: bytes, path: str, def_lines: Collection[int]) -> WrapperIndex:
-    """The functions whose `def` is on one of `def_lines`, and every call to them in the file.
+    """The functions whose `def` or a decorator is on one of `def_lines`, and the calls to them.
 
     A file that does not parse has none (its syntax error is reported elsewhere).
     """
@@ -70,9 +73,13 @@ def find_wrappers(data: bytes, path: str, def_lines: Collection[int]) -> Wrapper
     wrappers: list[Wrapper] = []
     for parent in ast.walk(tree):
         for node in ast.iter_child_nodes(parent):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno in def_lines:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            if any(first <= line <= node.lineno for line in def_lines):
                 end = node.end_lineno or node.lineno
-                wrappers.append(Wrapper(node.name, node.lineno, end, isinstance(parent, ast.ClassDef)))
+                wrappers.append(Wrapper(node.name, first, node.lineno, end,
+                                        isinstance(parent, ast.ClassDef)))
     if not wrappers:
         return WrapperIndex()
     functions = {w.name: w for w in wrappers if not w.method}

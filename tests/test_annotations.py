@@ -145,6 +145,14 @@ def test_wrapper_annotation_covers_its_body_and_its_callers(ruleset: RuleSet) ->
     assert report.annotated[3].reason == "calls `fetch`, annotated on line 4"
 
 
+def test_wrapper_annotation_above_the_decorators(ruleset: RuleSet) -> None:
+    report = scan(ruleset, "# sg-scope: mail.send\n@retry\n@log\ndef post(n):\n"
+                           "    return sg.client._(n).post()\n\npost(1)\n")
+    assert report.annotation_problems == () and report.unresolved == ()
+    assert [(a.location.line, a.chain) for a in report.annotated] == [
+        (8, "sg.client._(n).post"), (10, "post")]
+
+
 def test_wrapper_in_a_file_that_never_mentions_sendgrid(ruleset: RuleSet) -> None:
     source = b"def notify(client, m):  # sg-scope: mail.send\n    client.send(m)\n\nnotify(c, 1)\n"
     report = scan_source(source, "notify.py", ruleset)
