@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from . import manifest as manifest_module
+from .cache import CACHE_DIRECTORY, AnalysisCache
 from .config import Config, load_config
 from .discover import discover, display_path
 from .engine import scan_files
@@ -21,6 +22,7 @@ from .explain import explain
 from .reporters import FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
+from .secrets import redact
 from .types import ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -42,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="skip files and folders matching GLOB (repeatable)")
     common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
                         help="an extra rules file to load after the bundled ones (repeatable)")
+    common.add_argument("--no-cache", action="store_true",
+                        help=f"do not read or write the analysis cache ({CACHE_DIRECTORY}/)")
+    common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                        help="processes to analyse files on (default: every core)")
 
     scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
                                "the scopes it needs")
@@ -86,18 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.files)
         ruleset = load_ruleset(extra_files=config.rules)
         for warning in ruleset.warnings:
-            print(f"sg-scope-lint: warning: {warning}", file=sys.stderr)
+            _err(f"sg-scope-lint: warning: {warning}")
         if args.command == "scan":
             return _scan(args, config, ruleset)
         if args.command == "manifest":
             return _manifest(args, config, ruleset)
         if args.command == "explain":
-            sys.stdout.write(render_explanation(explain(ruleset, args.query), args.format))
+            _out(render_explanation(explain(ruleset, args.query), args.format))
             return EXIT_CLEAN
-        sys.stdout.write(render_list(ruleset.rules, args.format))
+        _out(render_list(ruleset.rules, args.format))
         return EXIT_CLEAN
     except SgScopeLintError as error:
-        print(f"sg-scope-lint: error: {error}", file=sys.stderr)
+        _err(f"sg-scope-lint: error: {error}")
         return EXIT_ERROR
 
 
@@ -109,51 +115,80 @@ def _validate(files: list[Path]) -> int:
         try:
             count = len(load_rule_file(path, catalogue))
         except RulesError as error:
-            print(f"{error}", file=sys.stderr)
+            _err(f"{error}")
             status = EXIT_FINDINGS
         else:
-            print(f"{display_path(path)}: ok ({count} rules)")
+            _out(f"{display_path(path)}: ok ({count} rules)\n")
     return status
 
 
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
-    return scan_files(discover(args.paths, config.exclude), ruleset)
+    progress = _progress_bar if sys.stderr.isatty() else None
+    cache = AnalysisCache(None if args.no_cache else config.root)
+    return scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress, cache)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    """A one-line counter on a terminal's stderr; never written to pipes or CI logs."""
+    end = "\n" if done == total else ""
+    print(f"\rsg-scope-lint: analysed {done}/{total} files", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _out(text: str) -> None:
+    """Everything the command prints goes through `redact`: no API key ever reaches a log."""
+    sys.stdout.write(redact(text))
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(redact(text) + "\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
 
 
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
-    sys.stdout.write(FORMATS[args.format](result))
-    findings = result.unresolved or result.unknown or result.errors or result.annotation_problems
+    _out(FORMATS[args.format](result))
+    findings = (result.unresolved or result.unknown or result.errors or result.keys
+                or result.annotation_problems)
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 
 def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
     for error in result.errors:
-        print(f"{error.location}: error: {error.message}", file=sys.stderr)
+        _err(f"{error.location}: error: {error.message}")
     needed = manifest_module.build(result)
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
         if args.check:
-            print("sg-scope-lint: error: --check needs a manifest file, not '-'", file=sys.stderr)
+            _err("sg-scope-lint: error: --check needs a manifest file, not '-'")
             return EXIT_ERROR
-        sys.stdout.write(text)
+        _out(text)
         return EXIT_CLEAN
     on_disk = manifest_module.read(target)
     diff = manifest_module.compare(on_disk, needed)
     shown = display_path(target)
     if args.check:
         if on_disk is None:
-            print(f"{shown}: missing; run `sg-scope-lint manifest` to create it", file=sys.stderr)
+            _err(f"{shown}: missing; run `sg-scope-lint manifest` to create it")
             return EXIT_FINDINGS
         if diff.changed:
             _describe(shown, diff, "is out of date")
             return EXIT_FINDINGS
-        print(f"{shown}: up to date ({len(needed['scopes'])} scopes)")
+        _out(f"{shown}: up to date ({len(needed['scopes'])} scopes)\n")
         return EXIT_CLEAN
     if not diff.changed:
-        print(f"{shown}: unchanged ({len(needed['scopes'])} scopes)")
+        _out(f"{shown}: unchanged ({len(needed['scopes'])} scopes)\n")
         return EXIT_CLEAN
     manifest_module.write_atomic(target, text)
     _describe(shown, diff, "written")
@@ -161,11 +196,11 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
 
 
 def _describe(shown: str, diff: manifest_module.ManifestDiff, verdict: str) -> None:
-    print(f"{shown}: {verdict}", file=sys.stderr)
+    _err(f"{shown}: {verdict}")
     for scope in diff.added_scopes:
-        print(f"  + {scope}", file=sys.stderr)
+        _err(f"  + {scope}")
     for scope in diff.removed_scopes:
-        print(f"  - {scope}", file=sys.stderr)
+        _err(f"  - {scope}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,6 +27,7 @@ class Config:
     key_config: Path | None = None
     manifest: Path = Path(DEFAULT_MANIFEST)
     source: Path | None = None
+    root: Path = Path(".")  # the project folder: pyproject.toml's, else the working folder
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the command line's settings applied (None means "not given")."""
@@ -56,7 +57,7 @@ def load_config(start: Path | None = None) -> Config:
     start = (start or Path.cwd()).resolve()
     pyproject = find_pyproject(start)
     if pyproject is None:
-        return Config(manifest=start / DEFAULT_MANIFEST)
+        return Config(manifest=start / DEFAULT_MANIFEST, root=start)
     return parse_config(pyproject)
 
 
@@ -76,7 +77,8 @@ def parse_config(pyproject: Path) -> Config:
     table = document.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
-    values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST}
+    values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST,
+                              "root": base}
     for key, value in table.items():
         line = _line_of_key(text, key)
         if key not in _KEYS:

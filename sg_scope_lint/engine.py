@@ -1,68 +1,72 @@
-"""Run the stages over one file (pure: bytes in, FileReport out) and over many files."""
+"""Run the stages over one file (pure: bytes in, FileReport out) and over a whole project."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import replace
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .annotations import read_annotations
+from .cache import AnalysisCache
 from .discover import display_path
 from .prefilter import might_call_sendgrid, might_have_annotations
 from .rules import RuleSet, ScopeCatalogue
+from .secrets import find_keys
 from .types import (
     Annotated,
     AnnotationProblem,
     AnnotationProblemKind,
     FileError,
     FileReport,
+    HardCodedKey,
     Location,
     Match,
+    RawCall,
     ScanResult,
     Unknown,
     Unresolved,
 )
 from .wrappers import find_wrappers
 
+if TYPE_CHECKING:  # libcst is imported only when a file needs parsing
+    from .symbols import ModuleAnalysis, ProjectFacts
+
+# Values flow between modules for at most this many rounds (a chain of re-exports deeper than
+# this is not followed); each round re-reads only the files whose inputs changed.
+MAX_PROJECT_ROUNDS = 5
+
 
 def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
-    """Find, resolve and match every SendGrid call in one file's bytes, then apply its annotations.
+    """Find, resolve and match every SendGrid call in one file's bytes, on its own, then apply
+    its `# sg-scope:` annotations.
 
     A file that cannot be parsed yields a `FileError` instead of calls; nothing is raised, so
-    one bad file never hides the results of the others. A file that passes neither prefilter
-    is not parsed at all (and libcst is not imported for it).
+    one bad file never hides the results of the others.
     """
-    report = _scan_calls(data, path, ruleset) if might_call_sendgrid(data) else FileReport(path)
-    if report.errors or not might_have_annotations(data):
-        return report
-    return _apply_annotations(report, data, ruleset.catalogue)
+    keys = _hard_coded_keys(data, path)
+    report = FileReport(path)
+    if might_call_sendgrid(data):
+        analysis = _analyse(data, path, "", False, None)
+        report = analysis if isinstance(analysis, FileReport) else report_calls(
+            path, analysis.calls, ruleset)
+    return _with_keys(_annotate(report, data, ruleset.catalogue), keys)
 
 
-def _scan_calls(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
-    """Parse with libcst (imported only here, for files that pass the prefilter) and match."""
-    import libcst as cst
-
-    from .callsites import find_calls
+def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
+    """Resolve and match a file's calls. A guessed call counts only when a rule knows it."""
     from .resolve import resolve
 
-    try:
-        module = cst.parse_module(data)
-    except cst.ParserSyntaxError as exc:
-        return _error(path, exc.raw_line, exc.raw_column + 1, f"syntax error: {exc.message}")
-    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return _error(path, 1, 1, f"cannot decode the file: {exc}")
-    except RecursionError:
-        return _error(path, 1, 1, "the file is nested too deeply to parse")
-    try:
-        raw_calls = find_calls(module, path)
-    except RecursionError:
-        return _error(path, 1, 1, "the file is nested too deeply to analyse")
     matches: list[Match] = []
     unresolved: list[Unresolved] = []
     unknown: list[Unknown] = []
     for raw in raw_calls:
         resolved = resolve(raw)
         outcome = resolved if isinstance(resolved, Unresolved) else ruleset.match(resolved)
+        if raw.guessed and not isinstance(outcome, Match):
+            continue
         if isinstance(outcome, Match):
             matches.append(outcome)
         elif isinstance(outcome, Unresolved):
@@ -72,21 +76,303 @@ def _scan_calls(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
     return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
 
 
-def scan_file(path: Path, ruleset: RuleSet) -> FileReport:
-    """Read one file from disk and scan it; a file that cannot be read is a `FileError`."""
-    shown = display_path(path)
+def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
+             facts: ProjectFacts | None) -> ModuleAnalysis | FileReport:
+    import libcst as cst
+
+    from .callsites import analyse_module
+
+    if _too_deep_for_libcst(data):
+        return _error(path, 1, 1, "the file is nested too deeply to analyse safely "
+                      f"(an expression deeper than {MAX_EXPRESSION_DEPTH} levels)")
     try:
-        data = path.read_bytes()
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        line, col, message = _python_syntax_error(data) or (
+            exc.raw_line, exc.raw_column + 1, exc.message)
+        return _error(path, line, col, f"syntax error: {message}")
+    except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
+        return _error(path, 1, 1, f"cannot decode the file: {exc}")
+    except RecursionError:
+        return _error(path, 1, 1, "the file is nested too deeply to parse")
+    try:
+        return analyse_module(module, path, module_name, is_package, facts)
+    except RecursionError:
+        return _error(path, 1, 1, "the file is nested too deeply to analyse")
+
+
+# libcst's native parser crashes the whole process (not an exception) on expressions a few
+# thousand levels deep (`1+1+...` or `a.b.b...` with ~8000 terms), so such files are refused
+# before it sees them. Only files with that many operators can be that deep: the others skip
+# the check, which costs about a tenth of a libcst parse.
+MAX_EXPRESSION_DEPTH = 1000
+_OPERATOR_BYTES = (b".", b"+", b"-", b"*", b"/", b"(", b"[", b"|", b"&", b"%", b"<", b">")
+
+
+MAX_BRACKET_DEPTH = 200  # CPython's own limit: deeper is never valid Python
+_OPEN, _CLOSE = b"([{", b")]}"
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _OPEN + _CLOSE)
+
+
+def _too_deep_for_libcst(data: bytes) -> bool:
+    if data.count(b"(") + data.count(b"[") + data.count(b"{") >= MAX_BRACKET_DEPTH:
+        depth = 0
+        for byte in data.translate(None, _NOT_BRACKETS):
+            depth += 1 if byte in _OPEN else -1
+            if depth > MAX_BRACKET_DEPTH:
+                return True
+    if sum(data.count(op) for op in _OPERATOR_BYTES) < MAX_EXPRESSION_DEPTH:
+        return False
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences and the like
+            tree = ast.parse(data)
+    except (RecursionError, MemoryError):
+        return True
+    except (SyntaxError, ValueError):
+        return False  # newer syntax or an error: libcst reports it
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXPRESSION_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
+
+
+# ------------------------------------------------------------------------------ whole project
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceFile:
+    path: Path
+    shown: str
+    module: str
+    is_package: bool
+
+
+def module_name(path: Path) -> tuple[str, bool]:
+    """The dotted name a file is imported under: parent folders with `__init__.py` are packages."""
+    path = path.absolute()
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), is_package
+
+
+Progress = Callable[[int, int], None]
+
+
+def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
+               progress: Progress | None = None, cache: AnalysisCache | None = None) -> ScanResult:
+    """Scan a project: each file, then again where other modules' values reach it.
+
+    Round one reads the files that mention SendGrid. A module that binds a client, a chain, a
+    factory or a class holding one at module level exports it; a call that passes such a value
+    to a function of another module tells that function's module. Later rounds re-read only the
+    modules those facts reach (found by name without parsing), until nothing new is learnt.
+    Files are analysed on `jobs` processes (default: every core); the result does not depend
+    on it. `progress(done, total)` is told as files of the first round finish. With a
+    `cache`, a module whose bytes and project facts are unchanged is not parsed again.
+    """
+    from .symbols import ProjectFacts
+
+    files = [_SourceFile(p, display_path(p), *module_name(p)) for p in paths]
+    by_module = {f.module: f for f in files}
+    reports: dict[Path, FileReport] = {}
+    analyses: dict[Path, ModuleAnalysis] = {}
+
+    pending = []
+    keys: dict[Path, tuple[HardCodedKey, ...]] = {}
+    annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
+    for source in files:
+        data = _read(source)
+        if isinstance(data, FileReport):
+            reports[source.path] = data
+            continue
+        keys[source.path] = _hard_coded_keys(data, source.shown)
+        if might_have_annotations(data):
+            annotated[source.path] = data
+        if might_call_sendgrid(data):
+            pending.append(source)
+    facts = ProjectFacts()
+    for round_number in range(MAX_PROJECT_ROUNDS):
+        results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None,
+                               cache or AnalysisCache(None))
+        for source, analysis in zip(pending, results, strict=True):
+            if isinstance(analysis, FileReport):
+                reports[source.path] = analysis
+                analyses.pop(source.path, None)
+            else:
+                reports.pop(source.path, None)
+                analyses[source.path] = analysis
+        new_facts = _merge_facts(analyses.values())
+        if new_facts == facts:
+            break
+        pending = _reached(files, by_module, facts, new_facts, analyses)
+        facts = new_facts
+        if not pending:
+            break
+    shown = {f.path: f.shown for f in files}
+    for path, analysis in analyses.items():
+        reports[path] = report_calls(shown[path], analysis.calls, ruleset)
+    for path, data in annotated.items():
+        reports[path] = _annotate(reports.get(path, FileReport(shown[path])), data,
+                                  ruleset.catalogue)
+    return ScanResult(tuple(_with_keys(reports.get(f.path, FileReport(f.shown)),
+                                       keys.get(f.path, ())) for f in files))
+
+
+def _hard_coded_keys(data: bytes, shown: str) -> tuple[HardCodedKey, ...]:
+    if b"SG." not in data:
+        return ()
+    return tuple(HardCodedKey(Location(shown, line, col), key)
+                 for line, col, key in find_keys(data))
+
+
+def _with_keys(report: FileReport, keys: tuple[HardCodedKey, ...]) -> FileReport:
+    return replace(report, keys=keys) if keys else report
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | None,
+                 progress: Progress | None,
+                 cache: AnalysisCache) -> list[ModuleAnalysis | FileReport]:
+    """Analyse files, in parallel when it pays; results come back in the order given."""
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    total = len(sources)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        results = []
+        for done, source in enumerate(sources, start=1):
+            results.append(_analyse_source(source, facts, cache))
+            if progress:
+                progress(done, total)
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, total // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = []
+        for done, result in enumerate(
+                pool.map(_analyse_source, sources, [facts] * total, [cache] * total,
+                         chunksize=chunk), start=1):
+            results.append(result)
+            if progress:
+                progress(done, total)
+        return results
+
+
+def _analyse_source(source: _SourceFile, facts: ProjectFacts,
+                    cache: AnalysisCache) -> ModuleAnalysis | FileReport:
+    data = _read(source)
+    if isinstance(data, FileReport):
+        return data
+    key = cache.key(data, source.shown, source.module, source.is_package, facts)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    analysis = _analyse(data, source.shown, source.module, source.is_package, facts)
+    if not isinstance(analysis, FileReport):
+        cache.put(key, analysis)
+    return analysis
+
+
+def _read(source: _SourceFile) -> bytes | FileReport:
+    try:
+        return source.path.read_bytes()
     except IsADirectoryError:
-        return _error(shown, 1, 1, "is a directory, not a Python file")
+        return _error(source.shown, 1, 1, "is a directory, not a Python file")
     except OSError as exc:
-        return _error(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
-    return scan_source(data, shown, ruleset)
+        return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def scan_files(paths: Iterable[Path], ruleset: RuleSet) -> ScanResult:
-    """Scan every file; reports come back in the order of `paths` (discover sorts them)."""
-    return ScanResult(tuple(scan_file(path, ruleset) for path in paths))
+def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
+    from .symbols import ProjectFacts
+
+    merged = ProjectFacts()
+    for analysis in analyses:
+        merged.exports.update(analysis.exports)
+        for qualname, passed in analysis.arguments.items():
+            merged.arguments.setdefault(qualname, {}).update(passed)
+    return merged
+
+
+def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
+             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis]) -> list[_SourceFile]:
+    """The files whose view of the project changed between two rounds of facts."""
+    changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
+    changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
+    modules = {q.rpartition(".")[0] for q in changed_exports}
+    reached: dict[Path, _SourceFile] = {}
+    for qualname in changed_arguments:
+        for candidate in (qualname.rpartition(".")[0], qualname.rsplit(".", 2)[0]):
+            if candidate in by_module:
+                reached[by_module[candidate].path] = by_module[candidate]
+    if modules:
+        pattern = _import_pattern(modules)
+        for source in files:
+            if source.path in reached or source.module in modules:
+                continue
+            analysis = analyses.get(source.path)
+            if analysis is not None:
+                if any(name in changed_exports or name.rpartition(".")[0] in modules
+                       for name in analysis.imports):
+                    reached[source.path] = source
+                continue
+            data = _read(source)
+            if isinstance(data, bytes) and pattern.search(data):
+                reached[source.path] = source
+    return list(reached.values())
+
+
+def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
+    """A cheap byte test for files that may import one of `modules` (absolute or relative)."""
+    alternatives = []
+    for module in sorted(modules):
+        package, _, last = module.rpartition(".")
+        alternatives.append(re.escape(module))
+        alternatives.append(rf"from\s+\.*{re.escape(last)}\s+import")
+        alternatives.append(rf"from\s+[\w.]*\s+import\s[^\n]*\b{re.escape(last)}\b")
+    return re.compile("|".join(alternatives).encode())
+
+
+def scan_file(path: Path, ruleset: RuleSet) -> FileReport:
+    """Read one file from disk and scan it on its own."""
+    return scan_files([path], ruleset).files[0]
+
+
+def _python_syntax_error(data: bytes) -> tuple[int, int, str] | None:
+    """CPython's own account of a syntax error: the line, column and words users know."""
+    import ast
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(data)
+    except SyntaxError as exc:
+        return exc.lineno or 1, exc.offset or 1, " ".join(str(exc.msg).split())
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
+
+
+def _annotate(report: FileReport, data: bytes, catalogue: ScopeCatalogue) -> FileReport:
+    """The report with its file's annotations applied; unchanged when it has none to apply."""
+    if report.errors or not might_have_annotations(data):
+        return report
+    return _apply_annotations(report, data, catalogue)
 
 
 def _apply_annotations(report: FileReport, data: bytes, catalogue: ScopeCatalogue) -> FileReport:

@@ -1,9 +1,12 @@
-"""Cheap byte tests that decide which files need analysis at all, without importing libcst.
+"""Decide from a file's bytes, without parsing, whether it can contain a SendGrid call.
 
-They live apart from `callsites.py` so that a front end (the flake8 plugin above all) can skip
-a file that cannot reach SendGrid without paying for the import of libcst (~0.2 s). They search
-a lower-cased copy with plain substring tests: a case-insensitive regex is ~4x slower over a
-large tree, which flake8 with the plugin would pay on every file.
+Kept free of libcst so that a scan of files that never mention SendGrid does not even import
+it. The test is conservative: every call the visitor can find on its own needs the word
+`sendgrid` (any case) somewhere in the module — an import, a host name, a setting, an
+annotation. Modules reached only through other modules are found by `engine.scan_files`.
+
+The tests search a lower-cased copy with plain substring tests: a case-insensitive regex is
+~4x slower over a large tree, which flake8 with the plugin pays on every file it checks.
 """
 
 from __future__ import annotations
@@ -17,11 +20,6 @@ _ANNOTATION = rb"sg[-_ ]?scope"
 
 
 def might_call_sendgrid(data: bytes) -> bool:
-    """True unless the file certainly holds no call the visitor can find.
-
-    Every call the visitor recognises needs the word `sendgrid`, in any case, somewhere in its
-    module (an import, a class name, a host name, a setting).
-    """
     return b"sendgrid" in data.lower()
 
 

@@ -196,6 +196,14 @@ class AnnotationProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class HardCodedKey:
+    """A SendGrid API key written into a scanned file; `redacted` is all that is ever shown."""
+
+    location: Location
+    redacted: str
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything one scanned file contributes to the result."""
 
@@ -206,6 +214,7 @@ class FileReport:
     errors: tuple[FileError, ...] = ()
     annotated: tuple[Annotated, ...] = ()
     annotation_problems: tuple[AnnotationProblem, ...] = ()
+    keys: tuple[HardCodedKey, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +246,10 @@ class ScanResult:
     @property
     def annotation_problems(self) -> tuple[AnnotationProblem, ...]:
         return tuple(p for f in self.files for p in f.annotation_problems)
+
+    @property
+    def keys(self) -> tuple[HardCodedKey, ...]:
+        return tuple(k for f in self.files for k in f.keys)
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -291,3 +304,4 @@ class RawCall:
     dynamic: str = ""
     key: str = ""
     grants: tuple[str, ...] | None = ()
+    guessed: bool = False  # made on a parameter nothing is known about; kept only if a rule fits

@@ -171,3 +171,21 @@ def test_installed_command_runs_from_another_directory(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["scopes"] == ["mail.send", "templates.read"]
+
+
+@pytest.mark.parametrize("project", sorted(p.name for p in (GOLDEN / "projects").iterdir()))
+def test_golden_project_scan(project: str, in_repo: Path, capsys, update_golden: bool) -> None:
+    """Whole-project resolution: clients across modules, factories, inheritance, parameters."""
+    code, out, _ = run(capsys, "scan", f"tests/golden/projects/{project}", "--format", "json")
+    golden = GOLDEN / f"{project}.scan.json"
+    if update_golden:
+        golden.write_text(out)
+    assert out == golden.read_text()
+
+
+def test_scan_is_identical_on_one_and_many_processes(in_repo: Path, capsys,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sg_scope_lint.engine.PARALLEL_THRESHOLD", 1)  # use the pool
+    runs = [run(capsys, "scan", "examples", "tests/golden/projects", "--format", "json",
+                "--jobs", jobs)[1] for jobs in ("1", "2")]
+    assert runs[0] == runs[1]

@@ -46,6 +46,11 @@ def as_data(result: ScanResult) -> dict[str, Any]:
              "message": e.message}
             for e in result.errors
         ],
+        "keys": [
+            {"file": k.location.file, "line": k.location.line, "col": k.location.col,
+             "key": k.redacted}
+            for k in result.keys
+        ],
     }
 
 

@@ -23,6 +23,9 @@ def render(result: ScanResult) -> str:
         lines.append((e.location, f"error: {e.message}"))
     for finding in map(annotation_finding, result.annotation_problems):
         lines.append((finding.location, f"error: {finding.message}"))
+    for k in result.keys:
+        lines.append((k.location, f"hard-coded SendGrid API key {k.redacted}: revoke it and load "
+                                  "the key from the environment"))
     out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
     scopes = result.scopes
     if out:
@@ -31,7 +34,7 @@ def render(result: ScanResult) -> str:
     out.append(
         f"{len(result.matches)} call(s) in {len(result.files)} file(s); "
         f"{len(result.unresolved)} unresolved; {len(result.unknown)} unknown endpoint(s); "
-        f"{len(result.errors)} file error(s)"
+        f"{len(result.errors)} file error(s); {len(result.keys)} hard-coded key(s)"
         + _annotation_summary(result)
     )
     return "\n".join(out) + "\n"

@@ -1,0 +1,109 @@
+"""A project-local cache of module analyses, keyed by everything that decides them.
+
+An entry is one module's `ModuleAnalysis` (calls, exports, arguments), stored as JSON rather than
+pickle: the cache folder sits in the scanned repository, and loading a pickle from a repository
+you merely lint would run its code. Entries are written to a temporary file and renamed, so
+concurrent runs and interrupts never leave half an entry; an entry that cannot be read is a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__, symbols, types
+
+CACHE_DIRECTORY = ".sg-scope-lint-cache"
+_FORMAT = 1
+# The only classes an entry may contain; anything else makes the entry a miss.
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
+        symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
+        symbols.ModuleAnalysis,
+    )
+}
+_ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
+
+
+class AnalysisCache:
+    """Entries under `<root>/.sg-scope-lint-cache/`; `None` as root disables the cache."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.directory = root / CACHE_DIRECTORY / f"v{_FORMAT}" if root is not None else None
+
+    def key(self, data: bytes, shown: str, module: str, is_package: bool, facts: object) -> str:
+        digest = hashlib.sha256()
+        for part in (__version__, shown, module, str(is_package), _facts_text(facts)):
+            digest.update(part.encode() + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> symbols.ModuleAnalysis | None:
+        if self.directory is None:
+            return None
+        try:
+            text = (self.directory / key[:2] / f"{key}.json").read_text(encoding="utf-8")
+            value = _decode(json.loads(text))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return value if isinstance(value, symbols.ModuleAnalysis) else None
+
+    def put(self, key: str, analysis: symbols.ModuleAnalysis) -> None:
+        if self.directory is None:
+            return
+        folder = self.directory / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(_encode(analysis), stream, separators=(",", ":"))
+            os.replace(temporary, folder / f"{key}.json")
+        except OSError:
+            return  # a read-only checkout still scans; it just does not cache
+
+
+def _facts_text(facts: object) -> str:
+    """A canonical text of the project facts a module was analysed with."""
+    return json.dumps(_encode(facts), sort_keys=True)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return {"__enum__": type(value).__name__, "value": value.value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"__type__": type(value).__name__, **fields}
+    if isinstance(value, (tuple, list)):
+        return {"__tuple__": [_encode(item) for item in value]}
+    if isinstance(value, frozenset):
+        return {"__frozenset__": sorted(_encode(item) for item in value)}
+    if isinstance(value, dict):
+        return {"__dict__": sorted(([_encode(k), _encode(v)] for k, v in value.items()),
+                                   key=lambda pair: json.dumps(pair[0]))}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "__enum__" in value:
+        return _ENUMS[value["__enum__"]](value["value"])
+    if "__tuple__" in value:
+        return tuple(_decode(item) for item in value["__tuple__"])
+    if "__frozenset__" in value:
+        return frozenset(_decode(item) for item in value["__frozenset__"])
+    if "__dict__" in value:
+        return {_decode(k): _decode(v) for k, v in value["__dict__"]}
+    cls = _CLASSES[value.pop("__type__")]
+    fields = {name: _decode(item) for name, item in value.items()}
+    if cls is symbols.ModuleAnalysis:
+        fields["calls"] = list(fields["calls"])
+    return cls(**fields)

@@ -1,0 +1,221 @@
+"""First pass over a module: record every binding, call and mail setting with its scope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from .clients import (
+    DJANGO_BACKENDS,
+    SMTP_HOSTS,
+)
+from .symbols import (
+    UNKNOWN_KEY,
+    Binding,
+    Class,
+    Client,
+    Function,
+    Imported,
+    PendingCall,
+    Scope,
+)
+
+# Django settings that route mail through SendGrid -> the setting that holds the key.
+MAIL_SETTINGS = {"EMAIL_BACKEND": "SENDGRID_API_KEY", "EMAIL_HOST": "EMAIL_HOST_PASSWORD"}
+
+
+@dataclass(frozen=True, slots=True)
+class MailSetting:
+    """A Django setting that routes mail through SendGrid, and the setting holding its key."""
+
+    node: cst.Assign
+    ordinal: int  # among the module's Assign nodes, in walk order
+    source: str
+    key: str
+
+
+class Collector(cst.CSTVisitor):
+    """First pass: record every binding and every call with the scope and order it occurs in."""
+
+
+    def __init__(self, path: str, module_name: str, is_package: bool) -> None:
+        super().__init__()
+        self.path = path
+        self.module_name = module_name
+        self.package = module_name if is_package else module_name.rpartition(".")[0]
+        self.functions: dict[str, Function] = {}  # qualname -> function, for argument facts
+        self.imports: set[str] = set()
+        self.module_scope = Scope("module")
+        self.scope = self.module_scope
+        self.order = 0
+        self.calls: list[PendingCall] = []
+        self.settings: list[MailSetting] = []
+        self.assigns = 0  # Assign nodes met so far; positions.py finds them by this ordinal
+
+    def _next(self) -> int:
+        self.order += 1
+        return self.order
+
+    def _bind(self, name: str, binding: Binding) -> None:
+        scope = self.module_scope if name in self.scope.global_names else self.scope
+        scope.bindings.setdefault(name, []).append(binding)
+
+    # scopes
+    def _qualname(self, name: str) -> str:
+        """Qualified names for module-level functions and classes and their methods only."""
+        scope = self.scope
+        if scope is self.module_scope:
+            return f"{self.module_name}.{name}"
+        if scope.kind == "class" and scope.parent is self.module_scope:
+            for class_name, bindings in self.module_scope.bindings.items():
+                if any(isinstance(b.fixed, Class) and b.fixed.scope is scope for b in bindings):
+                    return f"{self.module_name}.{class_name}.{name}"
+        return ""
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        inner = Scope("class", parent=self.scope, bases=[arg.value for arg in node.bases])
+        klass = Class(self._qualname(node.name.value), inner)
+        self._bind(node.name.value, Binding(self._next(), self.scope, fixed=klass))
+        self.scope = inner
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        outer = self.scope
+        inner = Scope("function", parent=outer)
+        params = [*node.params.posonly_params, *node.params.params]
+        function = Function(self._qualname(node.name.value), inner,
+                             tuple(p.name.value for p in params))
+        if function.qualname:
+            self.functions[function.qualname] = function
+        self._bind(node.name.value, Binding(self._next(), outer, fixed=function))
+        is_static = any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+            for d in node.decorators
+        )
+        if outer.kind == "class" and params and not is_static:
+            inner.owner = outer
+            inner.self_name = params[0].name.value
+        every_param = [*params, *node.params.kwonly_params]
+        for extra in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every_param.append(extra)
+        for param in every_param:
+            annotation = param.annotation.annotation if param.annotation else None
+            if annotation is not None:
+                binding = Binding(0, outer, node=annotation, annotation=True)
+            elif param.name.value == inner.self_name:
+                binding = Binding(0, outer)
+            else:  # nothing known: a guess that only rule-known `.client` chains confirm
+                binding = Binding(0, outer, fixed=Client(UNKNOWN_KEY, guessed=True))
+            inner.bindings.setdefault(param.name.value, []).append(binding)
+        self.scope = inner
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        assert self.scope.parent is not None
+        self.scope = self.scope.parent
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(Binding(self._next(), self.scope, node=node.value))
+
+    def visit_Global(self, node: cst.Global) -> None:
+        self.scope.global_names.update(item.name.value for item in node.names)
+
+    # bindings
+    def visit_Import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            dotted = dotted_name(alias.name)
+            self.imports.add(dotted)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self._bind(alias.asname.name.value, Binding(self._next(), self.scope,
+                                                             fixed=Imported(dotted)))
+            else:
+                top = dotted.split(".")[0]
+                self._bind(top, Binding(self._next(), self.scope, fixed=Imported(top)))
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if isinstance(node.names, cst.ImportStar):
+            return
+        module = dotted_name(node.module) if node.module is not None else ""
+        if node.relative:
+            package = self.package.split(".") if self.package else []
+            up = len(node.relative) - 1
+            if up > len(package):
+                return
+            base = package[: len(package) - up] if up else package
+            module = ".".join([*base, module] if module else base)
+        if not module:
+            return
+        for alias in node.names:
+            name = dotted_name(alias.name)
+            self.imports.add(f"{module}.{name}")
+            local = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                local = alias.asname.name.value
+            self._bind(local, Binding(self._next(), self.scope,
+                                       fixed=Imported(f"{module}.{name}")))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.assigns += 1
+        order = self._next()
+        for target in node.targets:
+            self._bind_target(target.target, node.value, order)
+            if isinstance(target.target, cst.Name) and target.target.value in MAIL_SETTINGS:
+                self._mail_setting(node, target.target.value)
+
+    def _mail_setting(self, node: cst.Assign, name: str) -> None:
+        """Django settings that send all mail through SendGrid, without an HTTP call in sight."""
+        value = node.value
+        text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+        if text in DJANGO_BACKENDS or text in SMTP_HOSTS:
+            self.settings.append(
+                MailSetting(node, self.assigns - 1, f"{name} = {text!r}", MAIL_SETTINGS[name]))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind_target(node.target, node.value, self._next())
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_target(node.target, node.value, self._next())
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind_target(node.target, None, self._next())
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_target(node.asname.name, node.item, self._next())
+
+    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None,
+                     order: int) -> None:
+        if isinstance(target, cst.Name):
+            self._bind(target.value, Binding(order, self.scope, node=value))
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+            method = self.scope
+            if method.owner is not None and target.value.value == method.self_name:
+                method.owner.attributes.setdefault(target.attr.value, []).append(
+                    Binding(order, method, node=value))
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            values: Sequence[cst.BaseElement] | None = None
+            if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(
+                    target.elements):
+                values = value.elements
+            for index, element in enumerate(target.elements):
+                item = values[index].value if values is not None else None
+                self._bind_target(element.value, item, order)
+
+    # calls
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls.append(PendingCall(node, self.scope, self._next(), len(self.calls)))
+
+
+def dotted_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted_name(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,514 @@
+"""Second pass: the symbolic value of an expression, and the request a call sends."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from .clients import (
+    API_HOSTS,
+    CLIENT_CLASSES,
+    HTTP_CHAIN_CLASSES,
+    HTTP_CLIENT_ATTRIBUTES,
+    HTTP_CONNECTION_CLASSES,
+    HTTP_FUNCTIONS,
+    HTTP_SESSION_CLASSES,
+    HTTP_SESSION_METHODS,
+    LEGACY_CLIENT_CLASSES,
+    LEGACY_SEND_PATH,
+    MAIL_ONLY_CLIENTS,
+    SMTP_CLASSES,
+    SMTP_HOSTS,
+    URL_REQUEST_CLASSES,
+    URLJOIN_FUNCTIONS,
+    URLOPEN_FUNCTIONS,
+    VERBS,
+)
+from .strings import (
+    BRACES,
+    PERCENT,
+    api_path,
+    interpolate,
+    literal_text,
+    merge_pieces,
+    pieces_of,
+    raw_path_steps,
+    urljoin,
+)
+from .symbols import (
+    DEFAULT_KEY,
+    HARD_CODED_KEY,
+    TRANSFERABLE,
+    UNKNOWN_KEY,
+    Binding,
+    Chain,
+    Class,
+    Client,
+    Connection,
+    ConnectionRequest,
+    Dynamic,
+    Factory,
+    Function,
+    HttpRequest,
+    Imported,
+    Instance,
+    MailOnly,
+    Member,
+    ProjectFacts,
+    Request,
+    Scope,
+    Send,
+    Session,
+    Str,
+    UrlRequest,
+    Value,
+)
+from .types import VALUE, Segment, Step, StepKind
+
+
+class Evaluator:
+    """Second pass: work out the symbolic value of expressions from the recorded bindings."""
+
+    def __init__(self, module_scope: Scope, facts: ProjectFacts) -> None:
+        self.module_scope = module_scope
+        self.facts = facts
+        self.in_progress: set[int] = set()
+        self.cache: dict[int, Value] = {}
+
+    def value(self, node: cst.BaseExpression, scope: Scope, order: int) -> Value:
+        if isinstance(node, cst.Name):
+            return self._external(self._name(node.value, scope, order))
+        if isinstance(node, cst.Attribute):
+            if (isinstance(node.value, cst.Name) and scope.owner is not None
+                    and node.value.value == scope.self_name):
+                return self._class_attribute_of(scope.owner, node.attr.value, depth=0)
+            base = self.value(node.value, scope, order)
+            if isinstance(base, Class):
+                return self._class_attribute_of(base.scope, node.attr.value, depth=0)
+            return self._external(attribute_of(base, node.attr.value))
+        if isinstance(node, cst.Call):
+            return self._call(node, scope, order)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            text = node.evaluated_value
+            return Str((text,)) if isinstance(text, str) else None
+        if isinstance(node, cst.FormattedString):
+            return Str(merge_pieces(self._formatted(node, scope, order)))
+        if isinstance(node, cst.Integer):
+            return Str((str(node.evaluated_value),) if node.evaluated_value else ())
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            left = self.value(node.left, scope, order)
+            right = self.value(node.right, scope, order)
+            if isinstance(left, Str) or isinstance(right, Str):
+                return Str(merge_pieces(pieces_of(left) + pieces_of(right)))
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            template = self.value(node.left, scope, order)
+            if isinstance(template, Str):
+                items = node.right.elements if isinstance(node.right, cst.Tuple) else [node.right]
+                values = [self.value(getattr(i, "value", i), scope, order) for i in items]
+                return Str(interpolate(template.pieces, PERCENT, values))
+        return None
+
+    def _formatted(self, node: cst.FormattedString, scope: Scope, order: int) -> tuple[Segment, ...]:
+        pieces: list[Segment] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                pieces.append(part.value)
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            inner = self.value(part.expression, scope, order)
+            plain = part.format_spec is None and part.conversion is None
+            pieces.extend(inner.pieces if isinstance(inner, Str) and plain else (VALUE,))
+        return tuple(pieces)
+
+    def _external(self, value: Value) -> Value:
+        """An imported name another module of the project binds to a SendGrid value."""
+        if isinstance(value, Imported):
+            return self.facts.exports.get(value.qualname, value)
+        return value
+
+    def _class_attribute_of(self, klass: Scope, name: str, depth: int) -> Value:
+        """`self.<name>`: assigned in any method or the class body, else in a base class."""
+        found = self.first_known(klass.attributes.get(name, []) + klass.bindings.get(name, []))
+        if found is not None or depth > 5 or klass.parent is None:
+            return found
+        for base_node in klass.bases:
+            base = self.value(base_node, klass.parent, 1 << 62)
+            if isinstance(base, Class):
+                found = self._class_attribute_of(base.scope, name, depth + 1)
+            elif isinstance(base, Factory) and isinstance(base.returns, Instance):
+                found = dict(base.returns.attributes).get(name)
+            if found is not None:
+                return found
+        return None
+
+    def instance_attributes(self, klass: Class, depth: int = 0) -> tuple[tuple[str, Value], ...]:
+        """The SendGrid values on a class's attributes, its bases' included."""
+        scope = klass.scope
+        names = sorted(set(scope.attributes) | set(scope.bindings))
+        found = {name: self._class_attribute_of(scope, name, 0) for name in names}
+        if depth < 5 and scope.parent is not None:
+            for base_node in scope.bases:
+                base = self.value(base_node, scope.parent, 1 << 62)
+                inherited: tuple[tuple[str, Value], ...] = ()
+                if isinstance(base, Class):
+                    inherited = self.instance_attributes(base, depth + 1)
+                elif isinstance(base, Factory) and isinstance(base.returns, Instance):
+                    inherited = base.returns.attributes
+                for name, value in inherited:
+                    found.setdefault(name, value)
+        return tuple(sorted((n, v) for n, v in found.items() if transferable(v)))
+
+    def _name(self, name: str, scope: Scope, order: int) -> Value:
+        return self.first_known(self._candidates(name, scope, order))
+
+    def _candidates(self, name: str, scope: Scope, order: int) -> list[Binding]:
+        """The bindings a use of `name` may see, most likely first (Python's scope rules)."""
+        current: Scope | None = scope
+        innermost = True
+        while current is not None:
+            if current.kind == "class" and not innermost:
+                current = current.parent  # class bodies are not visible from their methods
+                continue
+            if name in current.global_names:
+                current, innermost = self.module_scope, False
+                continue
+            bindings = current.bindings.get(name)
+            if bindings:
+                if not innermost:  # an enclosing scope is complete by the time a call runs
+                    return list(reversed(bindings))
+                before = [b for b in bindings if b.order < order]
+                return list(reversed(before)) + [b for b in bindings if b.order >= order]
+            current, innermost = current.parent, False
+        return []
+
+    def first_known(self, bindings: list[Binding]) -> Value:
+        """The first binding with a value worth knowing (`sg = None` then `sg = Client()`)."""
+        for binding in bindings:
+            value = self._binding_value(binding)
+            if value is not None:
+                return value
+        return None
+
+    def _binding_value(self, binding: Binding) -> Value:
+        if binding.fixed is not None or binding.node is None:
+            return binding.fixed
+        key = id(binding)
+        if key in self.cache:
+            return self.cache[key]
+        if key in self.in_progress:
+            return None
+        self.in_progress.add(key)
+        try:
+            if binding.annotation:
+                value = self._annotated(binding.node, binding.scope)
+            else:
+                value = self.value(binding.node, binding.scope, binding.order)
+        finally:
+            self.in_progress.discard(key)
+        self.cache[key] = value
+        return value
+
+    def body_scopes(self, node: cst.Call, scope: Scope, order: int) -> tuple[str, ...] | None:
+        """The literal `scopes` list of a request body (`request_body=` or `json=`).
+
+        A key that creates or updates keys can only grant scopes it holds, so these scopes are
+        needed too. () means the body has no `scopes` entry; None means the body or its
+        `scopes` entry is computed at run time and cannot be read.
+        """
+        body = next((a.value for a in node.args
+                     if a.keyword is not None and a.keyword.value in ("request_body", "json")), None)
+        if body is None:
+            return ()
+        literal = self._literal_node(body, scope, order)
+        if not isinstance(literal, cst.Dict):
+            return None
+        for element in literal.elements:
+            if not isinstance(element, cst.DictElement):
+                return None  # `**other` may hold scopes
+            key = element.key
+            if isinstance(key, cst.SimpleString) and key.evaluated_value == "scopes":
+                items = self._literal_node(element.value, scope, order)
+                if not isinstance(items, (cst.List, cst.Tuple)):
+                    return None
+                names: list[str] = []
+                for item in items.elements:
+                    text = item.value
+                    if not isinstance(item, cst.Element) or not isinstance(text, cst.SimpleString):
+                        return None
+                    value = text.evaluated_value
+                    if not isinstance(value, str):
+                        return None
+                    names.append(value)
+                return tuple(names)
+        return ()
+
+    def _literal_node(self, node: cst.BaseExpression, scope: Scope,
+                      order: int) -> cst.BaseExpression:
+        """Follow a name to the expression it was last bound to (one hop per binding)."""
+        seen = 0
+        while isinstance(node, cst.Name) and seen < 8:
+            bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
+            if not bindings or bindings[0].annotation:
+                return node
+            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
+            seen += 1
+        return node
+
+    def _annotated(self, node: cst.BaseExpression, scope: Scope) -> Value:
+        """A parameter annotated with the client class (also `Optional[...]`, `... | None`)."""
+        candidates: list[cst.BaseExpression] = [node]
+        while candidates:
+            current = candidates.pop()
+            if isinstance(current, cst.BinaryOperation):
+                candidates += [current.left, current.right]
+            elif isinstance(current, cst.Subscript):
+                candidates += [e.slice.value for e in current.slice
+                               if isinstance(e.slice, cst.Index)]
+            elif isinstance(current, (cst.SimpleString, cst.ConcatenatedString)):
+                text = current.evaluated_value
+                if isinstance(text, str):
+                    try:
+                        candidates.append(cst.parse_expression(text))
+                    except cst.ParserSyntaxError:
+                        pass
+            else:
+                imported = self.value(current, scope, 1 << 62)
+                if isinstance(imported, Imported) and imported.qualname in CLIENT_CLASSES:
+                    return Client(UNKNOWN_KEY)
+        return None
+
+    def _call(self, node: cst.Call, scope: Scope, order: int) -> Value:
+        if (isinstance(node.func, cst.Name) and node.func.value == "getattr"
+                and self._name("getattr", scope, order) is None and len(node.args) >= 2):
+            return self._getattr(node, scope, order)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            template = self.value(node.func.value, scope, order)
+            if isinstance(template, Str) and all(a.keyword is None and not a.star
+                                                  for a in node.args):
+                values = [self.value(a.value, scope, order) for a in node.args]
+                return Str(interpolate(template.pieces, BRACES, values))
+        function = self.value(node.func, scope, order)
+        if isinstance(function, Imported):
+            return self._construct(function.qualname, node, scope, order)
+        if isinstance(function, Function):
+            return self.first_known(list(function.scope.returns))
+        if isinstance(function, Class):
+            return Instance(function.qualname, self.instance_attributes(function))
+        if isinstance(function, Factory):
+            return function.returns
+        if isinstance(function, Member) and function.name in ("_", "version"):
+            kind = StepKind.UNDERSCORE if function.name == "_" else StepKind.VERSION
+            pieces = self._argument_pieces(node, scope, order)
+            chain = function.chain
+            return Chain(chain.steps + (Step(kind, pieces),), chain.key, chain.guessed)
+        return None
+
+    def _construct(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Value:
+        """The value of calling an imported class or function that matters to SendGrid."""
+        if qualname in CLIENT_CLASSES:
+            return Client(self._client_key(node, scope, order))
+        if qualname in LEGACY_CLIENT_CLASSES:
+            return MailOnly(frozenset({"send"}), self._client_key(node, scope, order), legacy=True)
+        if qualname in MAIL_ONLY_CLIENTS:
+            return MailOnly(MAIL_ONLY_CLIENTS[qualname], self._client_key(node, scope, order))
+        if qualname in HTTP_SESSION_CLASSES:
+            return Session()
+        if qualname in HTTP_CHAIN_CLASSES:
+            host = self._argument(node, 0, "host", scope, order)
+            if not (isinstance(host, Str) and api_path(host.pieces) is not None):
+                return None
+            version = self._argument(node, 2, "version", scope, order)
+            pieces = version.pieces if isinstance(version, Str) else ()
+            return Chain((Step(StepKind.VERSION, pieces),), UNKNOWN_KEY)
+        if qualname in URL_REQUEST_CLASSES:
+            url = self._argument(node, 0, "url", scope, order)
+            method = self._argument(node, 5, "method", scope, order)
+            has_data = self._argument_node(node, 1, "data") is not None
+            text = literal_text(method)
+            return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
+                               text.upper() if text else ("POST" if has_data else None))
+        if qualname in HTTP_CONNECTION_CLASSES:
+            host = self._argument(node, 0, "host", scope, order)
+            if isinstance(host, Str) and literal_text(host) in API_HOSTS:
+                return Connection()
+            return None
+        if qualname in URLJOIN_FUNCTIONS:
+            base = self._argument(node, 0, "base", scope, order)
+            path = self._argument(node, 1, "url", scope, order)
+            if isinstance(base, Str) and isinstance(path, Str):
+                return Str(urljoin(base.pieces, path.pieces))
+        return None
+
+    def _argument_node(self, node: cst.Call, position: int,
+                       keyword: str) -> cst.BaseExpression | None:
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == keyword:
+                return arg.value
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        return positional[position] if position < len(positional) else None
+
+    def _argument(self, node: cst.Call, position: int, keyword: str, scope: Scope,
+                  order: int) -> Value:
+        argument = self._argument_node(node, position, keyword)
+        return None if argument is None else self.value(argument, scope, order)
+
+    def request(self, node: cst.Call, scope: Scope,
+                order: int) -> Request | None:
+        """(verb, steps, dynamic reason, key) when this call sends a request to SendGrid."""
+        function = self.value(node.func, scope, order)
+        if isinstance(function, Member) and function.name in VERBS:
+            chain = function.chain
+            return Request(function.name, chain.steps, key=chain.key, guessed=chain.guessed)
+        if isinstance(function, Send):
+            return Request("send", key=function.key)
+        if isinstance(function, Dynamic):
+            return Request("", dynamic=function.reason, key=function.key)
+        if isinstance(function, Imported):
+            if function.qualname in HTTP_FUNCTIONS:
+                return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
+            if function.qualname in URLOPEN_FUNCTIONS:
+                return self._urlopen(node, scope, order)
+            if function.qualname in SMTP_CLASSES:
+                host = self._argument(node, 0, "host", scope, order)
+                if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
+                    return Request("send", key="(SMTP password)")
+        if isinstance(function, HttpRequest):
+            return self._http(function.method, node, scope, order)
+        if isinstance(function, ConnectionRequest):
+            method = self._argument(node, 0, "method", scope, order)
+            url = self._argument(node, 1, "url", scope, order)
+            return self._plain_request(literal_text(method), url, UNKNOWN_KEY, path_only=True)
+        if isinstance(function, MailOnly):
+            if function.legacy:
+                path = ("/" + "/".join(LEGACY_SEND_PATH),)
+                return Request("post", raw_path_steps(path), key=function.key)
+            return Request("send", key=function.key)
+        return None
+
+    def _http(self, method: str | None, node: cst.Call, scope: Scope,
+              order: int) -> Request | None:
+        if method is None:
+            given = self._argument(node, 0, "method", scope, order)
+            url = self._argument(node, 1, "url", scope, order)
+            return self._plain_request(literal_text(given), url, UNKNOWN_KEY)
+        return self._plain_request(method, self._argument(node, 0, "url", scope, order),
+                                   UNKNOWN_KEY)
+
+    def _urlopen(self, node: cst.Call, scope: Scope,
+                 order: int) -> Request | None:
+        target = self._argument(node, 0, "url", scope, order)
+        has_data = self._argument_node(node, 1, "data") is not None
+        if isinstance(target, UrlRequest):
+            method = target.method or ("POST" if has_data else "GET")
+            return self._plain_request(method, Str(target.url), UNKNOWN_KEY)
+        return self._plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY)
+
+    @staticmethod
+    def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False
+                       ) -> Request | None:
+        """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
+        if not isinstance(url, Str):
+            return None
+        path = url.pieces if path_only else api_path(url.pieces)
+        if path is None:
+            return None
+        if not method:
+            return Request("", dynamic="the HTTP method is computed at run time", key=key)
+        return Request(method.lower(), raw_path_steps(path), key=key)
+
+    def _client_key(self, node: cst.Call, scope: Scope, order: int) -> str:
+        """Where a new client's API key comes from: an environment variable or setting name.
+
+        `SendGridAPIClient()` reads `SENDGRID_API_KEY` from the environment; a key passed in is
+        named after the variable or setting it is read from (`os.environ["X"]`,
+        `os.getenv("X")`, `settings.X`, `config["X"]`, a constant bound to one of those).
+        """
+        argument = next((a.value for a in node.args if a.keyword is None), None)
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in ("api_key", "apikey"):
+                argument = arg.value
+        if argument is None or (isinstance(argument, cst.Name) and argument.value == "None"):
+            return DEFAULT_KEY
+        return self._key_name(argument, scope, order, depth=0)
+
+    def _key_name(self, node: cst.BaseExpression, scope: Scope, order: int, depth: int) -> str:
+        if depth > 8:
+            return UNKNOWN_KEY
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+            return HARD_CODED_KEY
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                text = index.value.evaluated_value
+                return text if isinstance(text, str) else UNKNOWN_KEY
+        if isinstance(node, cst.Call) and node.args:
+            first = node.args[0].value
+            if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
+                return first.evaluated_value  # os.getenv("X"), environ.get("X"), config("X")
+        if isinstance(node, cst.Attribute) and node.attr.value.isupper():
+            return node.attr.value  # settings.SENDGRID_API_KEY
+        if isinstance(node, cst.BooleanOperation):  # key or os.environ["X"]
+            left = self._key_name(node.left, scope, order, depth + 1)
+            if left != UNKNOWN_KEY:
+                return left
+            return self._key_name(node.right, scope, order, depth + 1)
+        if isinstance(node, cst.Name):
+            for binding in self._candidates(node.value, scope, order):
+                if binding.node is not None and not binding.annotation:
+                    return self._key_name(binding.node, binding.scope, binding.order, depth + 1)
+        return UNKNOWN_KEY
+
+    def _getattr(self, node: cst.Call, scope: Scope, order: int) -> Value:
+        target = self.value(node.args[0].value, scope, order)
+        if not isinstance(target, (Client, Chain, Dynamic)):
+            return None
+        if isinstance(target, (Client, Chain)) and target.guessed:
+            return None
+        name = self.value(node.args[1].value, scope, order)
+        if isinstance(name, Str) and all(piece is not VALUE for piece in name.pieces):
+            return attribute_of(target, "".join(p for p in name.pieces if p is not None))
+        return Dynamic("the attribute name is computed at run time (getattr)", target.key)
+
+    def _argument_pieces(self, node: cst.Call, scope: Scope, order: int) -> tuple[Segment, ...]:
+        if not node.args:
+            return (VALUE,)
+        argument = node.args[0].value
+        if isinstance(argument, cst.Name) and argument.value in ("None", "False"):
+            return ()
+        value = self.value(argument, scope, order)
+        if isinstance(value, Str):
+            return value.pieces
+        return (VALUE,)
+
+
+def attribute_of(base: Value, name: str) -> Value:
+    if isinstance(base, Imported):
+        return Imported(f"{base.qualname}.{name}")
+    if isinstance(base, Session):
+        return HttpRequest(HTTP_SESSION_METHODS[name]) if name in HTTP_SESSION_METHODS else None
+    if isinstance(base, Connection):
+        return ConnectionRequest() if name == "request" else None
+    if isinstance(base, MailOnly):
+        return base if name in base.send_methods else None
+    if isinstance(base, Client):
+        if name == "client":
+            return Chain((), base.key, base.guessed)
+        return Send(base.key) if name == "send" and not base.guessed else None
+    if isinstance(base, Instance):
+        return dict(base.attributes).get(name)
+    if isinstance(base, Chain):
+        if name in VERBS or name in ("_", "version"):
+            return Member(base, name)
+        if name in HTTP_CLIENT_ATTRIBUTES or name.startswith("_"):
+            return None
+        return Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),), base.key, base.guessed)
+    if isinstance(base, Dynamic):
+        return base
+    return None
+
+
+def transferable(value: Value) -> bool:
+    if isinstance(value, (Client, Chain)):
+        return not value.guessed
+    if isinstance(value, Str):
+        return api_path(value.pieces) is not None  # a SendGrid base URL
+    return isinstance(value, TRANSFERABLE)

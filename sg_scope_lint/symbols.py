@@ -1,0 +1,225 @@
+"""The symbolic values the visitor gives expressions, and the scopes that bind them.
+
+Plain data shared by `collect.py` (which records bindings) and `evaluate.py` (which works out
+values); nothing here walks a tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
+
+from .types import RawCall, Segment, Step
+
+if TYPE_CHECKING:  # the engine uses ProjectFacts without importing libcst
+    import libcst as cst
+
+# Key labels for clients whose key is not read from a named variable or setting.
+DEFAULT_KEY = "SENDGRID_API_KEY"  # SendGridAPIClient() with no key reads this variable
+UNKNOWN_KEY = ""
+HARD_CODED_KEY = "(hard-coded)"
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    qualname: str
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """An instance of `SendGridAPIClient`; `key` names where its API key comes from.
+
+    `guessed` marks an unannotated parameter nothing is known about: its `.client` chains are
+    kept only when they hit an endpoint the rules know (see `RawCall.guessed`).
+    """
+
+    key: str = ""
+    guessed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """A `python_http_client.Client` with the steps that built it."""
+
+    steps: tuple[Step, ...]
+    key: str = ""
+    guessed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A function read off a chain: a verb, `_` or `version`."""
+
+    chain: Chain
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """`client.send`."""
+
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Str:
+    """A string whose pieces are known, VALUE where a piece is only known at run time."""
+
+    pieces: tuple[Segment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Dynamic:
+    """Something reached from a client whose request cannot be known statically."""
+
+    reason: str
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class MailOnly:
+    """A client that can only send mail (legacy v0–v2 client, async mail packages)."""
+
+    send_methods: frozenset[str]
+    key: str = ""
+    legacy: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A requests/httpx/aiohttp session: the same request methods as the module functions."""
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    """A plain-HTTP request function; `method` None means the method is its first argument."""
+
+    method: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UrlOpen:
+    """`urllib.request.urlopen`."""
+
+
+@dataclass(frozen=True, slots=True)
+class UrlRequest:
+    """A `urllib.request.Request`: its URL, and its method (None: GET, or POST with data)."""
+
+    url: tuple[Segment, ...]
+    method: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """An `http.client` connection to a SendGrid API host; `.request(method, path)` sends."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRequest:
+    """`connection.request` of a connection to a SendGrid API host."""
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """A function defined in this module; calling it gives the value of its returns."""
+
+    qualname: str
+    scope: Scope
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Class:
+    """A class defined in this module; calling it gives an instance with its attributes."""
+
+    qualname: str
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class Factory:
+    """A function of another module of the project that returns a SendGrid value."""
+
+    qualname: str
+    returns: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """An instance of a project class: the SendGrid values found on its attributes."""
+
+    qualname: str
+    attributes: tuple[tuple[str, Value], ...]
+
+
+class Request(NamedTuple):
+    """What a call sends: the fields of `RawCall` that evaluation decides."""
+
+    verb: str
+    steps: tuple[Step, ...] = ()
+    dynamic: str = ""
+    key: str = ""
+    guessed: bool = False
+
+
+Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session
+          | HttpRequest | UrlOpen | UrlRequest | Connection | ConnectionRequest | Function
+          | Class | Factory | Instance | None)
+# Values worth carrying to another module: through an import, an argument or a return.
+TRANSFERABLE = (Client, Chain, MailOnly, Factory, Instance)
+
+
+@dataclass(frozen=True)
+class ProjectFacts:
+    """What the other modules of the project tell this one.
+
+    `exports` maps qualified names (`app.mail.sg`) to the SendGrid value a module binds there;
+    `arguments` maps a function's qualified name to the values its callers pass, keyed by
+    position (an int) or keyword (a str).
+    """
+
+    exports: dict[str, Value] = field(default_factory=dict)
+    arguments: dict[str, dict[int | str, Value]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ModuleAnalysis:
+    """One module's calls, plus what it tells the rest of the project (see `ProjectFacts`)."""
+
+    calls: list[RawCall]
+    exports: dict[str, Value]
+    arguments: dict[str, dict[int | str, Value]]
+    imports: frozenset[str]  # qualified names this module imports
+
+
+
+
+@dataclass(slots=True)
+class Binding:
+    order: int
+    scope: Scope
+    node: cst.BaseExpression | None = None
+    fixed: Value = None
+    annotation: bool = False
+
+
+@dataclass(slots=True)
+class Scope:
+    kind: str  # "module", "class" or "function"
+    parent: Scope | None = None
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    attributes: dict[str, list[Binding]] = field(default_factory=dict)  # class scopes: self.<x>
+    owner: Scope | None = None  # methods: the class scope
+    self_name: str = ""  # methods: the name of the first parameter
+    global_names: set[str] = field(default_factory=set)
+    returns: list[Binding] = field(default_factory=list)  # functions: `return <value>`
+    bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
+
+
+@dataclass(slots=True)
+class PendingCall:
+    node: cst.Call
+    scope: Scope
+    order: int
+    ordinal: int  # among the module's Call nodes, in walk order (see positions.py)
