@@ -13,8 +13,9 @@ fresh flake8 process: importing the plugin module and checking the file, with li
 and the rules' loading included (goals: < 1 ms, <= 250 ms for a 240-line file).
 
 Both sides run the same Python and flake8; the plugin is taken out of or put into flake8's
-plugin list by this script (first argument `--flake8 with|without`, used internally), so the comparison does
-not depend on whether sg-scope-lint is installed. No corpus is committed: pass any tree.
+plugin list by this script (first argument `--flake8 with|without`, used internally), so the
+comparison does not depend on whether sg-scope-lint is installed. No corpus is committed: pass
+any tree.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def with_sendgrid_files(tree: Path, count: int, work: Path) -> Path:
 CALLS = (
     "sg.client.templates._(template_id).get()",
     "sg.send(Mail(from_email='news@example.com', to_emails=address))",
-    "sg.client.asm.groups._(group_id).suppressions.post(request_body={'recipient_emails': [address]})",
+    "sg.client.asm.groups._(group_id).suppressions.post(request_body={'emails': [address]})",
     "sg.client.suppression.bounces.get(query_params={'limit': 100})",
     "sg.client.marketing.lists.get()",
     "sg.client.templates._(template_id).versions.post(request_body={'name': address})",

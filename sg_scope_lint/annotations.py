@@ -25,7 +25,7 @@ TAG = "sg-scope"
 # `#`, then the tag or a near miss of it (`sg_scope`, `SG-Scopes`, `sg scope`), but not a longer
 # word such as `sg-scope-lint`; the annotation runs to the next `#` or the end of the comment.
 _CHUNK = re.compile(r"#\s*(?P<tag>sg[-_ ]?scopes?)(?![\w-])(?P<rest>[^#]*)", re.IGNORECASE)
-# A scope name as SendGrid spells them (`mail.send`, `2fa_required`, `user.webhooks.parse.settings.read`).
+# A scope name as SendGrid spells them (`mail.send`, `2fa_required`, `suppression.bounces.read`).
 _NAME = re.compile(r"^[A-Za-z0-9_]+([.:][A-Za-z0-9_\-]+)*$")
 
 

@@ -30,8 +30,12 @@ UNRESOLVED_CALL = Code(
     "cannot resolve SendGrid call `{call}`: {reason}; declare its scopes with `# sg-scope:`",
 )
 UNKNOWN_ENDPOINT = Code("SGS102", "unknown-endpoint", "`{endpoint}` is not covered by any rule")
-SCOPE_NOT_GRANTED = Code("SGS201", "scope-not-granted", "`{target}` needs {scopes}, not in {key_config}")
-MALFORMED_ANNOTATION = Code("SGS301", "malformed-annotation", "malformed scope annotation: {detail}")
+SCOPE_NOT_GRANTED = Code(
+    "SGS201", "scope-not-granted", "`{target}` needs {scopes}, not in {key_config}",
+)
+MALFORMED_ANNOTATION = Code(
+    "SGS301", "malformed-annotation", "malformed scope annotation: {detail}",
+)
 UNKNOWN_ANNOTATION_SCOPE = Code(
     "SGS302", "unknown-annotation-scope", "`{scope}` is not a SendGrid scope{hint}",
 )

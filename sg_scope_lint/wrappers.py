@@ -22,7 +22,6 @@ from dataclasses import dataclass
 
 from .types import Location
 
-
 # The line breaks `ast` counts (str.splitlines also splits on form feeds and others).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

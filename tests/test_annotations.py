@@ -32,7 +32,8 @@ UNKNOWN = AnnotationProblemKind.UNKNOWN_SCOPE
     pytest.param('"""Write `# sg-scope: mail.send` above a call."""\n', [], id="in-a-docstring"),
     pytest.param("# see the sg-scope-lint docs\n# sg-scope-lint: ok\n", [], id="tool-name"),
 ])
-def test_valid_annotations(source: str, expected: list[tuple[int, int, int, tuple[str, ...]]]) -> None:
+def test_valid_annotations(source: str,
+                           expected: list[tuple[int, int, int, tuple[str, ...]]]) -> None:
     found = read_annotations(source.encode(), "a.py", CATALOGUE)
     assert found.problems == ()
     assert [(a.location.line, a.location.col, a.target_line, a.scopes)
@@ -75,6 +76,7 @@ def test_unknown_scope_suggests_close_names() -> None:
 # ------------------------------------------------------------------------ applied by the engine
 
 HEAD = "import sendgrid\nsg = sendgrid.SendGridAPIClient()\n\n"
+GETATTR_ANNOTATED = "def f(n):\n    getattr(sg.client, n).get()  # sg-scope: templates.read\n"
 
 
 def scan(ruleset: RuleSet, body: str):
@@ -82,7 +84,7 @@ def scan(ruleset: RuleSet, body: str):
 
 
 def test_annotation_resolves_the_call_on_its_line(ruleset: RuleSet) -> None:
-    report = scan(ruleset, "def f(n):\n    getattr(sg.client, n).get()  # sg-scope: templates.read\n")
+    report = scan(ruleset, GETATTR_ANNOTATED)
     assert report.unresolved == ()
     [annotated] = report.annotated
     assert (annotated.location.line, annotated.location.col) == (5, 5)
@@ -167,7 +169,7 @@ def test_wrapper_call_columns_count_characters(ruleset: RuleSet) -> None:
 
 
 def test_annotated_calls_count_in_the_scopes_and_the_manifest(ruleset: RuleSet) -> None:
-    report = scan(ruleset, "def f(n):\n    getattr(sg.client, n).get()  # sg-scope: templates.read\n")
+    report = scan(ruleset, GETATTR_ANNOTATED)
     result = ScanResult((report,))
     assert result.scopes == ("templates.read",)
     built = manifest.build(result)

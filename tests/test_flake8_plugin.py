@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-INSTALLED = any(ep.name == "SGS" for ep in importlib.metadata.entry_points(group="flake8.extension"))
+INSTALLED = any(ep.name == "SGS"
+                for ep in importlib.metadata.entry_points(group="flake8.extension"))
 LOCAL_PLUGIN = f"""
 [flake8:local-plugins]
 extension =

@@ -82,6 +82,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """PRE_COMMIT_HOME: pre-commit's logs and caches stay out of the user's home."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
 def try_repo(hook_repo: tuple[Path, str], hook_id: str, project: Path,
              home: Path) -> subprocess.CompletedProcess[str]:
     repo, ref = hook_repo
@@ -94,8 +100,7 @@ def try_repo(hook_repo: tuple[Path, str], hook_id: str, project: Path,
 
 @pytest.mark.precommit
 def test_check_hook_fails_on_a_missing_scope_and_passes_after_the_fix(
-        hook_repo: tuple[Path, str], project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    home = tmp_path_factory.mktemp("pre-commit-home")
+        hook_repo: tuple[Path, str], project: Path, home: Path) -> None:
     failed = try_repo(hook_repo, "sg-scope-lint-check", project, home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "templates.read" in failed.stdout
@@ -109,8 +114,7 @@ def test_check_hook_fails_on_a_missing_scope_and_passes_after_the_fix(
 
 @pytest.mark.precommit
 def test_manifest_hook_rewrites_a_stale_manifest_then_passes(
-        hook_repo: tuple[Path, str], project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    home = tmp_path_factory.mktemp("pre-commit-home")
+        hook_repo: tuple[Path, str], project: Path, home: Path) -> None:
     failed = try_repo(hook_repo, "sg-scope-lint-manifest", project, home)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "files were modified by this hook" in failed.stdout
