@@ -189,6 +189,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     analyses: dict[Path, ModuleAnalysis] = {}
 
     pending = []
+    wrapper_marker = _names_pattern(ruleset.wrapper_functions)
     keys: dict[Path, tuple[HardCodedKey, ...]] = {}
     annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
     for source in files:
@@ -199,9 +200,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
         keys[source.path] = _hard_coded_keys(data, source.shown)
         if might_have_annotations(data):
             annotated[source.path] = data
-        if might_call_sendgrid(data):
+        if might_call_sendgrid(data) or wrapper_marker.search(data):
             pending.append(source)
-    facts = ProjectFacts()
+    facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     for round_number in range(MAX_PROJECT_ROUNDS):
         results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None,
                                cache or AnalysisCache(None))
@@ -212,7 +213,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             else:
                 reports.pop(source.path, None)
                 analyses[source.path] = analysis
-        new_facts = _merge_facts(analyses.values())
+        new_facts = _merge_facts(analyses.values(), facts.wrappers)
         if new_facts == facts:
             break
         pending = _reached(files, by_module, facts, new_facts, analyses)
@@ -297,10 +298,10 @@ def _read(source: _SourceFile) -> bytes | FileReport:
         return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
+def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str]) -> ProjectFacts:
     from .symbols import ProjectFacts
 
-    merged = ProjectFacts()
+    merged = ProjectFacts(wrappers=wrappers)
     for analysis in analyses:
         merged.exports.update(analysis.exports)
         for qualname, passed in analysis.arguments.items():
@@ -334,6 +335,14 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
             if isinstance(data, bytes) and pattern.search(data):
                 reached[source.path] = source
     return list(reached.values())
+
+
+def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes]:
+    """Files that may call one of these functions: they mention its name (never matches if none)."""
+    names = sorted({q.rpartition(".")[2] for q in qualnames})
+    if not names:
+        return re.compile(rb"(?!)")
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
 
 
 def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:

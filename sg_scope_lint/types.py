@@ -42,6 +42,8 @@ class Endpoint:
         return "/" + "/".join("{}" if segment is VALUE else segment for segment in self.parts)
 
     def __str__(self) -> str:
+        if self.method == "CALL":  # a call of an in-house wrapper function named by a rule
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
 
@@ -119,6 +121,8 @@ class Rule:
 
     @property
     def endpoint(self) -> str:
+        if self.method == "CALL":  # a rule for an in-house wrapper function
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
     def scope_text(self) -> str:

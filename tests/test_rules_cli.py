@@ -94,3 +94,34 @@ def test_value_dependent_rule_with_literal_and_computed_values(tmp_path: Path, c
     assert [u["line"] for u in data["unresolved"]] == [5]
     assert "clients.phone.stats.read" in data["unresolved"][0]["reason"]
     assert code == 1
+
+
+def test_in_house_wrapper_rule_by_qualified_name(tmp_path: Path, capsys,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's rule gives scopes to calls of their own function, imported in any form, even in
+    a module that never mentions SendGrid."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "myapp").mkdir()
+    (tmp_path / "myapp" / "__init__.py").write_text("")
+    (tmp_path / "myapp" / "mail.py").write_text("def send_welcome(user):\n    pass\n")
+    (tmp_path / "myapp" / "signup.py").write_text(
+        "import myapp.mail\nfrom myapp.mail import send_welcome as welcome\n\n"
+        "def signup(user):\n    welcome(user)\n    myapp.mail.send_welcome(user)\n"
+        "    send_welcome(user)  # not imported here: not the wrapper\n")
+    (tmp_path / "ours.yaml").write_text(
+        "version: 1\nrules:\n  - id: myapp-send-welcome\n    function: myapp.mail.send_welcome\n"
+        "    scopes: [mail.send]\n    source: 'https://example.com/wiki'\n")
+    code, out, _ = run(capsys, "scan", "myapp", "--rules", "ours.yaml", "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert [(c["file"], c["line"], c["rule"]) for c in data["calls"]] == [
+        ("myapp/signup.py", 5, "myapp-send-welcome"), ("myapp/signup.py", 6, "myapp-send-welcome")]
+    assert data["scopes"] == ["mail.send"]
+
+
+def test_function_rule_needs_a_dotted_name(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nrules:\n  - {id: w, function: send_welcome, scopes: [mail.send], "
+                   "source: doc}\n")
+    code, _, err = run(capsys, "rules", "validate", str(bad))
+    assert code == 1 and "is not a dotted name" in err
