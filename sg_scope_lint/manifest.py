@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ManifestError
+from .secrets import redact
 from .types import ScanResult
 
 MANIFEST_VERSION = 1
@@ -89,7 +90,12 @@ def compare(on_disk: dict[str, Any] | None, needed: dict[str, Any]) -> ManifestD
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so no reader ever sees half a manifest."""
+    """Write through a temporary file and a rename, so no reader ever sees half a manifest.
+
+    Every file the tool writes goes through here, so every one is redacted: an API key that
+    reached the text by any path is written as `SG.abc…`.
+    """
+    text = redact(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
