@@ -80,8 +80,11 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         found.append(RawCall(Location(path, line, col), chain, request.steps, request.verb,
                              request.dynamic, request.key, grants, request.guessed))
     for setting in collector.settings:
+        value = evaluator.mail_setting_value(setting.node.value, setting.scope, setting.order)
+        if value is None:
+            continue
         line, col = positions.of(ast.Assign, setting.ordinal, setting.node)
-        found.append(RawCall(Location(path, line, col), setting.source, (), "send",
+        found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
                              key=setting.key))
     found.sort(key=lambda call: (call.location.line, call.location.col))
     exports = _exports(evaluator, collector) if module_name else {}

@@ -51,6 +51,8 @@ HTTP_SESSION_METHODS: dict[str, str | None] = {
 }
 URLOPEN_FUNCTIONS = frozenset({"urllib.request.urlopen", "urllib2.urlopen"})
 URL_REQUEST_CLASSES = frozenset({"urllib.request.Request", "urllib2.Request"})
+# sendgrid 7.x (generated): `client.send(Request(method=..., url="/v3/..."))`.
+SENDGRID_REQUEST_CLASSES = frozenset({"sendgrid.http.request.Request"})
 HTTP_CONNECTION_CLASSES = frozenset({"http.client.HTTPSConnection", "http.client.HTTPConnection"})
 URLJOIN_FUNCTIONS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
 
@@ -63,6 +65,7 @@ SMTP_CLASSES = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL"})
 # Django email backends that send through SendGrid's v3 mail send endpoint.
 DJANGO_BACKENDS = frozenset({
     "sendgrid_backend.SendgridBackend",
+    "sgbackend.SendGridBackend",  # sendgrid-django, the older Django backend
     "anymail.backends.sendgrid.EmailBackend",
     "anymail.backends.sendgrid_v2.EmailBackend",
 })

@@ -7,10 +7,6 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from .clients import (
-    DJANGO_BACKENDS,
-    SMTP_HOSTS,
-)
 from .symbols import (
     UNKNOWN_KEY,
     Binding,
@@ -20,7 +16,6 @@ from .symbols import (
     Imported,
     PendingCall,
     Scope,
-    literal_value,
 )
 
 # Django settings that route mail through SendGrid -> the setting that holds the key.
@@ -33,8 +28,10 @@ class MailSetting:
 
     node: cst.Assign
     ordinal: int  # among the module's Assign nodes, in walk order
-    source: str
+    name: str
     key: str
+    scope: Scope
+    order: int
 
 
 class Collector(cst.CSTVisitor):
@@ -141,6 +138,8 @@ class Collector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
+            if node.module is not None and not node.relative:
+                self.module_scope.star_modules.append(dotted_name(node.module))
             return
         module = dotted_name(node.module) if node.module is not None else ""
         if node.relative:
@@ -170,12 +169,9 @@ class Collector(cst.CSTVisitor):
                 self._mail_setting(node, target.target.value)
 
     def _mail_setting(self, node: cst.Assign, name: str) -> None:
-        """Django settings that send all mail through SendGrid, without an HTTP call in sight."""
-        value = node.value
-        text = literal_value(value) if isinstance(value, cst.SimpleString) else None
-        if text in DJANGO_BACKENDS or text in SMTP_HOSTS:
-            self.settings.append(
-                MailSetting(node, self.assigns - 1, f"{name} = {text!r}", MAIL_SETTINGS[name]))
+        """Django settings that may send all mail through SendGrid; `evaluate` decides which."""
+        self.settings.append(MailSetting(node, self.assigns - 1, name, MAIL_SETTINGS[name],
+                                         self.scope, self.order))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:

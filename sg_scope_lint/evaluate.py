@@ -7,6 +7,7 @@ import libcst as cst
 from .clients import (
     API_HOSTS,
     CLIENT_CLASSES,
+    DJANGO_BACKENDS,
     HTTP_CHAIN_CLASSES,
     HTTP_CLIENT_ATTRIBUTES,
     HTTP_CONNECTION_CLASSES,
@@ -16,6 +17,7 @@ from .clients import (
     LEGACY_CLIENT_CLASSES,
     LEGACY_SEND_PATH,
     MAIL_ONLY_CLIENTS,
+    SENDGRID_REQUEST_CLASSES,
     SMTP_CLASSES,
     SMTP_HOSTS,
     URL_REQUEST_CLASSES,
@@ -181,7 +183,8 @@ class Evaluator:
                 before = [b for b in bindings if b.order < order]
                 return list(reversed(before)) + [b for b in bindings if b.order >= order]
             current, innermost = current.parent, False
-        return []
+        return [Binding(0, self.module_scope, fixed=Imported(f"{module}.{name}"))
+                for module in reversed(self.module_scope.star_modules)]  # the last one wins
 
     def first_known(self, bindings: list[Binding]) -> Value:
         """The first binding with a value worth knowing (`sg = None` then `sg = Client()`)."""
@@ -287,10 +290,12 @@ class Evaluator:
             return self._getattr(node, scope, order)
         if isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
             template = self.value(node.func.value, scope, order)
-            if isinstance(template, Str) and all(a.keyword is None and not a.star
-                                                  for a in node.args):
-                values = [self.value(a.value, scope, order) for a in node.args]
-                return Str(interpolate(template.pieces, BRACES, values))
+            if isinstance(template, Str) and not any(a.star for a in node.args):
+                values = [self.value(a.value, scope, order) for a in node.args
+                          if a.keyword is None]
+                named = {a.keyword.value: self.value(a.value, scope, order)
+                         for a in node.args if a.keyword is not None}
+                return Str(interpolate(template.pieces, BRACES, values, named))
         function = self.value(node.func, scope, order)
         if isinstance(function, Imported):
             return self._construct(function.qualname, node, scope, order)
@@ -324,11 +329,15 @@ class Evaluator:
             version = self._argument(node, 2, "version", scope, order)
             pieces = version.pieces if isinstance(version, Str) else ()
             return Chain((Step(StepKind.VERSION, pieces),), UNKNOWN_KEY)
+        if qualname in SENDGRID_REQUEST_CLASSES:  # sendgrid 7.x: a path on the client's host
+            url = self._argument(node, 1, "url", scope, order)
+            method = literal_text(self._argument(node, 0, "method", scope, order))
+            return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
+                              method.upper() if method else None, on_sendgrid=True)
         if qualname in URL_REQUEST_CLASSES:
             url = self._argument(node, 0, "url", scope, order)
-            method = self._argument(node, 5, "method", scope, order)
             has_data = self._argument_node(node, 1, "data") is not None
-            text = literal_text(method)
+            text = literal_text(self._argument(node, 5, "method", scope, order))
             return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
                                text.upper() if text else ("POST" if has_data else None))
         if qualname in HTTP_CONNECTION_CLASSES:
@@ -390,6 +399,58 @@ class Evaluator:
                 path = ("/" + "/".join(LEGACY_SEND_PATH),)
                 return Request("post", raw_path_steps(path), key=function.key)
             return Request("send", key=function.key)
+        if function is None and isinstance(node.func, cst.Attribute):
+            return self._request_by_url(node.func.attr.value, node, scope, order)
+        return None
+
+    def _request_by_url(self, name: str, node: cst.Call, scope: Scope,
+                        order: int) -> Request | None:
+        """A request method of an object we know nothing about, sent to a SendGrid URL.
+
+        Sessions arrive as parameters or from factories in other packages; when the URL itself
+        is statically on a SendGrid API host, the receiver must be an HTTP client. A sendgrid
+        7.x `Request` passed to `.send()` is the generated client's way to call an endpoint.
+        """
+        if name == "send":
+            request = self._argument(node, 0, "request", scope, order)
+            if isinstance(request, UrlRequest) and request.on_sendgrid:
+                return self._plain_request(request.method, Str(request.url), UNKNOWN_KEY,
+                                           path_only=True)
+            return None
+        if name == "request":
+            method = literal_text(self._argument(node, 0, "method", scope, order))
+            return self._plain_request(method, self._argument(node, 1, "url", scope, order),
+                                       UNKNOWN_KEY)
+        if name in HTTP_SESSION_METHODS:
+            return self._plain_request(HTTP_SESSION_METHODS[name] or None,
+                                       self._argument(node, 0, "url", scope, order), UNKNOWN_KEY)
+        return None
+
+    def mail_setting_value(self, node: cst.BaseExpression, scope: Scope, order: int,
+                           depth: int = 0) -> str | None:
+        """The SendGrid backend or SMTP host a Django mail setting may take, else None.
+
+        Settings are often read from the environment with SendGrid as the default
+        (`os.environ.get("EMAIL_HOST", "smtp.sendgrid.net")`, `env("EMAIL_BACKEND",
+        default=...)`) or chosen by a condition; any literal the setting may take counts.
+        """
+        if depth > 8:
+            return None
+        node = self._literal_node(node, scope, order)
+        candidates: list[cst.BaseExpression] = []
+        if isinstance(node, cst.SimpleString):
+            text = literal_value(node)
+            return text if text in DJANGO_BACKENDS or text in SMTP_HOSTS else None
+        if isinstance(node, cst.IfExp):
+            candidates = [node.body, node.orelse]
+        elif isinstance(node, cst.BooleanOperation):
+            candidates = [node.left, node.right]
+        elif isinstance(node, cst.Call):
+            candidates = [arg.value for arg in node.args]  # the default of a getenv-like call
+        for candidate in candidates:
+            found = self.mail_setting_value(candidate, scope, order, depth + 1)
+            if found:
+                return found
         return None
 
     def _wrapper_name(self, function: Value) -> str:

@@ -15,7 +15,7 @@ from .symbols import (
 from .types import VALUE, Segment, Step, StepKind
 
 PERCENT = re.compile(r"%[sdr]")
-BRACES = re.compile(r"\{\d*\}")
+BRACES = re.compile(r"\{(\w*)\}")
 
 
 def pieces_of(value: Value) -> tuple[Segment, ...]:
@@ -23,8 +23,10 @@ def pieces_of(value: Value) -> tuple[Segment, ...]:
 
 
 def interpolate(template: tuple[Segment, ...], placeholder: re.Pattern[str],
-                 values: list[Value]) -> tuple[Segment, ...]:
-    """`"%s/x" % a` and `"{}/x".format(a)`: placeholders filled in order, VALUE when unknown."""
+                 values: list[Value], named: dict[str, Value] | None = None
+                 ) -> tuple[Segment, ...]:
+    """`"%s/x" % a`, `"{}/x".format(a)`, `"{id}/x".format(id=a)`: placeholders filled in order
+    or by name, VALUE when unknown."""
     pieces: list[Segment] = []
     remaining = iter(values)
     for piece in template:
@@ -34,7 +36,11 @@ def interpolate(template: tuple[Segment, ...], placeholder: re.Pattern[str],
         position = 0
         for found in placeholder.finditer(piece):
             pieces.append(piece[position:found.start()])
-            pieces.extend(pieces_of(next(remaining, None)))
+            name = found.group(1) if found.groups() else ""
+            if name and not name.isdigit():
+                pieces.extend(pieces_of((named or {}).get(name)))
+            else:
+                pieces.extend(pieces_of(next(remaining, None)))
             position = found.end()
         pieces.append(piece[position:])
     return merge_pieces(pieces)

@@ -108,6 +108,7 @@ class UrlRequest:
 
     url: tuple[Segment, ...]
     method: str | None
+    on_sendgrid: bool = False  # a sendgrid 7.x Request: the path is on SendGrid's API host
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,7 @@ class Scope:
     owner: Scope | None = None  # methods: the class scope
     self_name: str = ""  # methods: the name of the first parameter
     global_names: set[str] = field(default_factory=set)
+    star_modules: list[str] = field(default_factory=list)  # modules: `from x import *`
     returns: list[Binding] = field(default_factory=list)  # functions: `return <value>`
     bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
 
