@@ -345,7 +345,8 @@ class KeyVerdict:
     """One configured key checked against the calls that use it.
 
     `required` is what those calls need (automatic scopes left out); `missing` are errors,
-    `excess` least-privilege warnings, `held_back` excess that uncertain calls may yet need.
+    `excess` least-privilege warnings, `held_back` excess that uncertain calls may yet need;
+    `doubts` are the uncertain calls that may use this key.
     """
 
     key: ConfiguredKey
@@ -355,6 +356,7 @@ class KeyVerdict:
     held_back: tuple[HeldBack, ...] = ()
     unknown: tuple[UnknownScope, ...] = ()
     problems: tuple[KeyProblem, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
 
     @property
     def full_access(self) -> bool:
