@@ -47,5 +47,10 @@ class KeyConfigError(SgScopeLintError):
     """A key config (our YAML/JSON, a SendGrid API body, Terraform) is unreadable or malformed.
 
     Messages never quote values from the file other than scope names and key names, because
-    a committed SendGrid response may hold the key's secret.
+    a committed SendGrid response may hold the key's secret; whatever is quoted is redacted.
     """
+
+    def __init__(self, message: str, *, file: str = "", line: int = 0, key: str = "") -> None:
+        from .secrets import redact
+
+        super().__init__(redact(message), file=file, line=line, key=redact(key))

@@ -13,7 +13,9 @@ class TextLines:
 
     def find(self, word: str, start: int = 1) -> int:
         """The first 1-based line at or after `start` holding `word`; 0 when there is none."""
-        pattern = re.compile(rf"(?<![\w.:-]){re.escape(word)}(?![\w.:-])")
+        # a colon belongs to the word only between word characters (`subuser:add`), so the
+        # `env` of `env: X` is found
+        pattern = re.compile(rf"(?<![\w.-])(?<!\w:){re.escape(word)}(?![\w.-]|:\w)")
         for number in range(max(start, 1), len(self.lines) + 1):
             if pattern.search(self.lines[number - 1]):
                 return number
