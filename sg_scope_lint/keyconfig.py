@@ -36,16 +36,21 @@ _SENDGRID_MARKERS = ("result", "api_key_id", "api_key", "name")
 # A Terraform block opens on a line like `resource "sendgrid_api_key" "mail" {`: a keyword,
 # labels and a brace, never the `key:` of a YAML mapping.
 _HCL_BLOCK = re.compile(
-    r"^\s*(resource|data|variable|provider|terraform|locals|module|output)\b[^:\n]*\{\s*$", re.M
+    r"^\s*(resource|data|variable|provider|terraform|locals|module|output)\b[^:\n]*\{\s*$", re.MULTILINE
 )
 _SECRET_FIELD = re.compile(r"""(?<![\w.])["']?api_key["']?\s*:""")
 
 
 def read_key_config(path: Path) -> KeyConfig:
     """Read and validate a key config file; any problem is a `KeyConfigError` naming the place."""
+    return parse_key_config(read_key_text(path), display_path(path))
+
+
+def read_key_text(path: Path) -> str:
+    """A key config's text; a missing or unreadable file is a `KeyConfigError`."""
     display = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KeyConfigError("no such file", file=display) from None
     except IsADirectoryError:
@@ -54,7 +59,6 @@ def read_key_config(path: Path) -> KeyConfig:
         raise KeyConfigError(f"cannot read the file: {exc.strerror or exc}", file=display) from None
     except UnicodeDecodeError:
         raise KeyConfigError("not UTF-8 text", file=display) from None
-    return parse_key_config(text, display)
 
 
 def parse_key_config(text: str, display: str) -> KeyConfig:

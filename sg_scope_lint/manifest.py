@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ManifestError
-from .types import ScanResult
+from .types import KeyConfig, Match, ScanResult
 
 MANIFEST_VERSION = 1
 
@@ -28,24 +29,56 @@ class ManifestDiff:
     changed: bool
 
 
-def build(result: ScanResult) -> dict[str, Any]:
-    """The manifest as plain JSON data: scopes → endpoints and files, plus what stays unknown."""
+def build(result: ScanResult, key_config: KeyConfig | None = None) -> dict[str, Any]:
+    """The manifest as plain JSON data: scopes → endpoints and files, plus what stays unknown.
+
+    When the key config names several keys, `keys` adds one section per key with the scopes of
+    the calls that use it (as `check` attributes them), and `unattributed` the calls no key's
+    `env` names; the top-level `scopes` stay those of the whole code.
+    """
+    unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
+    unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
+    manifest: dict[str, Any] = {
+        "version": MANIFEST_VERSION,
+        "scopes": _scope_map(result.matches),
+        "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
+        "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
+    }
+    if key_config is not None and len(key_config.keys) > 1:
+        manifest.update(_key_sections(result.matches, key_config))
+    return manifest
+
+
+def _scope_map(matches: Iterable[Match]) -> dict[str, dict[str, list[str]]]:
     scopes: dict[str, dict[str, set[str]]] = {}
-    for match in result.matches:
+    for match in matches:
         for scope in match.scopes:
             entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
             entry["endpoints"].add(match.rule.endpoint)
             entry["files"].add(match.call.location.file)
-    unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
-    unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
+    return {name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
+            for name, entry in sorted(scopes.items())}
+
+
+def _key_sections(matches: Iterable[Match], key_config: KeyConfig) -> dict[str, Any]:
+    from .keycheck import key_for
+
+    by_key: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
+    unattributed: set[tuple[str, str, str]] = set()
+    for match in matches:
+        key, attributed = key_for(match.call.key, key_config)
+        if key is not None:
+            by_key[key.name].append(match)
+        if not attributed:
+            unattributed.add((match.call.location.file, match.call.chain, key.name if key else ""))
     return {
-        "version": MANIFEST_VERSION,
-        "scopes": {
-            name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
-            for name, entry in sorted(scopes.items())
+        "keys": {
+            key.name: {"env": key.env or None, "default": key.default,
+                       "scopes": _scope_map(by_key[key.name])}
+            for key in key_config.keys
         },
-        "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
-        "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
+        "unattributed": [{"file": f, "call": c, "checked_against": k or None}
+                         for f, c, k in sorted(unattributed)],
     }
 
 

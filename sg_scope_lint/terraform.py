@@ -117,6 +117,6 @@ def _unquote(value: Any) -> str | None:
 
 
 def _resource_line(text: str, name: str) -> int:
-    pattern = re.compile(rf'^\s*resource\s+"{RESOURCE_TYPE}"\s+"{re.escape(name)}"', re.M)
+    pattern = re.compile(rf'^\s*resource\s+"{RESOURCE_TYPE}"\s+"{re.escape(name)}"', re.MULTILINE)
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else 0

@@ -13,9 +13,9 @@ from sg_scope_lint.rules import ScopeCatalogue
 from sg_scope_lint.types import (
     CallSite,
     CheckResult,
+    Confidence,
     ConfigFormat,
     ConfiguredKey,
-    Confidence,
     Endpoint,
     FileError,
     FileReport,

@@ -30,46 +30,46 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 FORMATS = {
-    "ours-yaml": ("sendgrid-key.yaml", "# the app's key\nscopes:\n  - mail.send\n"
-                  "  - templates.read\n", ConfigFormat.SCOPES,
+    "ours-yaml": ("sendgrid-key.yaml", ("# the app's key\nscopes:\n  - mail.send\n"
+                  "  - templates.read\n"), ConfigFormat.SCOPES,
                   [("default", [("mail.send", 3), ("templates.read", 4)], "", True)]),
     "ours-flow-yaml": ("key.yaml", "version: 1\nscopes: [mail.send, templates.read]\n",
                        ConfigFormat.SCOPES,
                        [("default", [("mail.send", 2), ("templates.read", 2)], "", True)]),
-    "get-scopes-response": ("scopes.json", '{\n\t"scopes": [\n\t\t"mail.send",\n\t\t'
-                            '"templates.read"\n\t]\n}\n', ConfigFormat.SCOPES,
+    "get-scopes-response": ("scopes.json", ('{\n\t"scopes": [\n\t\t"mail.send",\n\t\t'
+                            '"templates.read"\n\t]\n}\n'), ConfigFormat.SCOPES,
                             [("default", [("mail.send", 3), ("templates.read", 4)], "", True)]),
-    "get-api-key-response": ("key.json", '{"api_key_id": "qfTQ6KG0QBiwWdJ0-pCLCA",\n'
-                             ' "name": "Mailer",\n "scopes": ["mail.send"]}\n',
+    "get-api-key-response": ("key.json", ('{"api_key_id": "qfTQ6KG0QBiwWdJ0-pCLCA",\n'
+                             ' "name": "Mailer",\n "scopes": ["mail.send"]}\n'),
                              ConfigFormat.SENDGRID, [("Mailer", [("mail.send", 3)], "", True)]),
-    "get-api-key-result": ("key.json", '{"result": [{"name": "A", "api_key_id": "x",\n'
+    "get-api-key-result": ("key.json", ('{"result": [{"name": "A", "api_key_id": "x",\n'
                            '  "scopes": ["mail.send"]},\n {"name": "B", "api_key_id": "y",\n'
-                           '  "scopes": ["alerts.read"]}]}\n', ConfigFormat.SENDGRID,
+                           '  "scopes": ["alerts.read"]}]}\n'), ConfigFormat.SENDGRID,
                            [("A", [("mail.send", 2)], "", False),
                             ("B", [("alerts.read", 4)], "", False)]),
     "post-request-body": ("new-key.json", '{"name": "Mailer", "scopes": ["mail.send"]}',
                           ConfigFormat.SENDGRID, [("Mailer", [("mail.send", 1)], "", True)]),
     "post-request-full-access": ("new-key.json", '{"name": "Everything"}',
                                  ConfigFormat.SENDGRID, [("Everything", [], "", True)]),
-    "keys": ("keys.yaml", "keys:\n  transactional:\n    env: SENDGRID_API_KEY\n"
+    "keys": ("keys.yaml", ("keys:\n  transactional:\n    env: SENDGRID_API_KEY\n"
              "    default: true\n    scopes: [mail.send]\n  marketing:\n"
-             "    env: SENDGRID_MARKETING_KEY\n    scopes:\n      - marketing.read\n",
+             "    env: SENDGRID_MARKETING_KEY\n    scopes:\n      - marketing.read\n"),
              ConfigFormat.KEYS,
              [("transactional", [("mail.send", 5)], "SENDGRID_API_KEY", True),
               ("marketing", [("marketing.read", 9)], "SENDGRID_MARKETING_KEY", False)]),
     "keys-json": ("keys.json", '{"keys": {"a": {"scopes": [], "env": "A_KEY"}}}',
                   ConfigFormat.KEYS, [("a", [], "A_KEY", False)]),
-    "terraform": ("main.tf", 'resource "sendgrid_api_key" "mailer" {\n  name = "mailer"\n'
-                  '  scopes = [\n    "mail.send",\n    "templates.read",\n  ]\n}\n',
+    "terraform": ("main.tf", ('resource "sendgrid_api_key" "mailer" {\n  name = "mailer"\n'
+                  '  scopes = [\n    "mail.send",\n    "templates.read",\n  ]\n}\n'),
                   ConfigFormat.TERRAFORM,
                   [("mailer", [("mail.send", 4), ("templates.read", 5)], "", True)]),
-    "terraform-variable": ("keys.tf", 'variable "scopes" {\n  default = ["mail.send"]\n}\n'
+    "terraform-variable": ("keys.tf", ('variable "scopes" {\n  default = ["mail.send"]\n}\n'
                            'resource "sendgrid_api_key" "a" {\n  name = "a"\n'
                            '  scopes = var.scopes\n}\nresource "sendgrid_api_key" "b" {\n'
-                           '  name = "b"\n}\n', ConfigFormat.TERRAFORM,
+                           '  name = "b"\n}\n'), ConfigFormat.TERRAFORM,
                            [("a", [("mail.send", 6)], "", False), ("b", [], "", False)]),
-    "terraform-by-content": ("sendgrid.hcl", 'resource "sendgrid_api_key" "k" {\n'
-                             '  name = "k"\n  scopes = ["mail.send"]\n}\n', ConfigFormat.TERRAFORM,
+    "terraform-by-content": ("sendgrid.hcl", ('resource "sendgrid_api_key" "k" {\n'
+                             '  name = "k"\n  scopes = ["mail.send"]\n}\n'), ConfigFormat.TERRAFORM,
                              [("k", [("mail.send", 3)], "", True)]),
 }
 
@@ -120,16 +120,16 @@ ERRORS = {
                       "keys.a.env: must be the name", 4),
     "key-env-twice": ("k.yaml", "keys:\n  a: {scopes: [], env: K}\n  b: {scopes: [], env: K}\n",
                       "keys.b.env: 'K' is also the env of key 'a'", 3),
-    "two-defaults": ("k.yaml", "keys:\n  a: {scopes: [], default: true}\n"
-                     "  b: {scopes: [], default: true}\n",
+    "two-defaults": ("k.yaml", ("keys:\n  a: {scopes: [], default: true}\n"
+                     "  b: {scopes: [], default: true}\n"),
                      "keys.b.default: key 'a' is the default already", 3),
     "default-not-bool": ("k.yaml", "keys:\n  a:\n    scopes: []\n    default: yes please\n",
                          "keys.a.default: must be true or false", 4),
     "api-key-list": ("keys.json", '{"result": [{"name": "A", "api_key_id": "x"}]}',
                      "GET /v3/api_keys and PATCH /v3/api_keys/{id} do not return", 1),
     "result-not-a-list": ("keys.json", '{"result": "x"}', "result: must be a list", 1),
-    "terraform-expression": ("k.tf", 'resource "sendgrid_api_key" "k" {\n  name = "k"\n'
-                             '  scopes = concat(var.a, ["b"])\n}\n',
+    "terraform-expression": ("k.tf", ('resource "sendgrid_api_key" "k" {\n  name = "k"\n'
+                             '  scopes = concat(var.a, ["b"])\n}\n'),
                              "sendgrid_api_key.k.scopes: is an expression", 3),
     "terraform-no-resource": ("k.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n',
                               'no `resource "sendgrid_api_key"` block', 0),
