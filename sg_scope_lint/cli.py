@@ -177,7 +177,8 @@ def _positive(text: str) -> int:
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     result = _run(args, config, ruleset)
     _out(FORMATS[args.format](result))
-    findings = result.unresolved or result.unknown or result.errors or result.keys
+    findings = (result.unresolved or result.unknown or result.errors or result.keys
+                or result.annotation_problems)
     return EXIT_FINDINGS if findings else EXIT_CLEAN
 
 

@@ -1,7 +1,8 @@
 """Build, serialise, read and compare the required-scopes manifest.
 
 The manifest holds no line numbers or columns, so unrelated edits never change it: only a new
-or dropped scope, endpoint, file, unresolved call or unknown endpoint does.
+or dropped scope, endpoint, file, unresolved call or unknown endpoint does. Calls resolved by a
+`# sg-scope:` annotation count towards the scopes and are listed by file and call.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ManifestError
-from .types import KeyConfig, Match, ScanResult
+from .secrets import redact
+from .types import Annotated, KeyConfig, Match, ScanResult
 
 MANIFEST_VERSION = 1
 
@@ -36,45 +38,59 @@ def build(result: ScanResult, key_config: KeyConfig | None = None) -> dict[str, 
     the calls that use it (as `check` attributes them), and `unattributed` the calls no key's
     `env` names; the top-level `scopes` stay those of the whole code.
     """
+    declared = {(a.location.file, a.chain, tuple(sorted(a.scopes))) for a in result.annotated}
     unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
     unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
-        "scopes": _scope_map(result.matches),
+        "scopes": _scope_map(result.matches, result.annotated),
         "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
         "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
+        # Calls whose scopes a `# sg-scope:` annotation declares: the tool does not know their
+        # endpoint, so they are listed by file and call rather than under `endpoints`.
+        "annotated": [{"file": f, "call": c, "scopes": list(s)} for f, c, s in sorted(declared)],
     }
     if key_config is not None and len(key_config.keys) > 1:
-        manifest.update(_key_sections(result.matches, key_config))
+        manifest.update(_key_sections(result, key_config))
     return manifest
 
 
-def _scope_map(matches: Iterable[Match]) -> dict[str, dict[str, list[str]]]:
+def _scope_map(matches: Iterable[Match],
+               annotated: Iterable[Annotated]) -> dict[str, dict[str, list[str]]]:
     scopes: dict[str, dict[str, set[str]]] = {}
     for match in matches:
         for scope in match.scopes:
             entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
             entry["endpoints"].add(match.rule.endpoint)
             entry["files"].add(match.call.location.file)
+    for declared in annotated:
+        for scope in declared.scopes:
+            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
+            entry["files"].add(declared.location.file)
     return {name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
             for name, entry in sorted(scopes.items())}
 
 
-def _key_sections(matches: Iterable[Match], key_config: KeyConfig) -> dict[str, Any]:
+def _key_sections(result: ScanResult, key_config: KeyConfig) -> dict[str, Any]:
     from .keycheck import key_for
 
-    by_key: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
+    matches: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
+    annotated: dict[str, list[Annotated]] = {key.name: [] for key in key_config.keys}
     unattributed: set[tuple[str, str, str]] = set()
-    for match in matches:
-        key, attributed = key_for(match.call.key, key_config)
-        if key is not None:
-            by_key[key.name].append(match)
+    calls = [(m.call.key, m.call.location.file, m.call.chain, m) for m in result.matches]
+    calls += [(a.key, a.location.file, a.chain, a) for a in result.annotated]
+    for call_key, file, chain, call in calls:
+        key, attributed = key_for(call_key, key_config)
+        if key is not None and isinstance(call, Match):
+            matches[key.name].append(call)
+        elif key is not None and isinstance(call, Annotated):
+            annotated[key.name].append(call)
         if not attributed:
-            unattributed.add((match.call.location.file, match.call.chain, key.name if key else ""))
+            unattributed.add((file, chain, key.name if key else ""))
     return {
         "keys": {
             key.name: {"env": key.env or None, "default": key.default,
-                       "scopes": _scope_map(by_key[key.name])}
+                       "scopes": _scope_map(matches[key.name], annotated[key.name])}
             for key in key_config.keys
         },
         "unattributed": [{"file": f, "call": c, "checked_against": k or None}
@@ -113,7 +129,12 @@ def compare(on_disk: dict[str, Any] | None, needed: dict[str, Any]) -> ManifestD
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so no reader ever sees half a manifest."""
+    """Write through a temporary file and a rename, so no reader ever sees half a manifest.
+
+    Every file the tool writes goes through here, so every one is redacted: an API key that
+    reached the text by any path is written as `SG.abc…`.
+    """
+    text = redact(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -21,6 +21,9 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
         return Unresolved(call.location, call.dynamic, call.chain, call.key)
     if call.verb == "send":
         return CallSite(call.location, SEND_ENDPOINT, call.chain, call.key, call.grants)
+    if call.verb == "call":  # an in-house wrapper function a rule names
+        function = call.steps[0].pieces[0] or ""
+        return CallSite(call.location, Endpoint("CALL", (function,), 0), call.chain, call.key)
     segments: list[Segment] = []
     version = DEFAULT_VERSION
     for step in call.steps:

@@ -42,6 +42,8 @@ class Endpoint:
         return "/" + "/".join("{}" if segment is VALUE else segment for segment in self.parts)
 
     def __str__(self) -> str:
+        if self.method == "CALL":  # a call of an in-house wrapper function named by a rule
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
 
@@ -122,6 +124,8 @@ class Rule:
 
     @property
     def endpoint(self) -> str:
+        if self.method == "CALL":  # a rule for an in-house wrapper function
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
     def scope_text(self) -> str:
@@ -160,6 +164,45 @@ class Unknown:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotated:
+    """A call the tool could not resolve, whose scopes a `# sg-scope:` comment declares.
+
+    `annotation` is where the comment is: on the call's line, the line above it, or the `def`
+    line of the wrapper the call is in or calls. `reason` says why the tool could not resolve
+    the call itself, so a reader can judge whether the annotation is still needed.
+    """
+
+    location: Location
+    chain: str
+    scopes: tuple[str, ...]
+    annotation: Location
+    reason: str
+    key: str = ""
+
+
+class AnnotationProblemKind(str, enum.Enum):
+    """What is wrong with a `# sg-scope:` comment."""
+
+    MALFORMED = "malformed"  # not `# sg-scope: name, name`
+    UNKNOWN_SCOPE = "unknown-scope"  # a name the scope catalogue does not hold
+    UNUSED = "unused"  # no unresolved call and no `def` on the line it speaks for
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationProblem:
+    """A `# sg-scope:` comment that declares nothing usable; it resolves no call.
+
+    `detail` is what is wrong (malformed), the unknown name (unknown-scope), or the line the
+    comment speaks for (unused); `suggestions` are catalogue names close to an unknown name.
+    """
+
+    location: Location
+    kind: AnnotationProblemKind
+    detail: str
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class HardCodedKey:
     """A SendGrid API key written into a scanned file; `redacted` is all that is ever shown."""
 
@@ -176,6 +219,8 @@ class FileReport:
     unresolved: tuple[Unresolved, ...] = ()
     unknown: tuple[Unknown, ...] = ()
     errors: tuple[FileError, ...] = ()
+    annotated: tuple[Annotated, ...] = ()
+    annotation_problems: tuple[AnnotationProblem, ...] = ()
     keys: tuple[HardCodedKey, ...] = ()
 
 
@@ -202,13 +247,32 @@ class ScanResult:
         return tuple(e for f in self.files for e in f.errors)
 
     @property
+    def annotated(self) -> tuple[Annotated, ...]:
+        return tuple(a for f in self.files for a in f.annotated)
+
+    @property
+    def annotation_problems(self) -> tuple[AnnotationProblem, ...]:
+        return tuple(p for f in self.files for p in f.annotation_problems)
+
+    @property
     def keys(self) -> tuple[HardCodedKey, ...]:
         return tuple(k for f in self.files for k in f.keys)
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        """The minimal scope set: the union of what every matched call needs, sorted."""
-        return tuple(sorted({scope for match in self.matches for scope in match.scopes}))
+        """The minimal scope set: what every matched or annotated call needs, sorted."""
+        needed = {scope for match in self.matches for scope in match.scopes}
+        needed.update(scope for annotated in self.annotated for scope in annotated.scopes)
+        return tuple(sorted(needed))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message."""
+
+    location: Location
+    code: str
+    message: str
 
 
 # ------------------------------------------------------------------------------ key configs

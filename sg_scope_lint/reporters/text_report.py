@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..findings import annotation_finding
 from ..types import Location, ScanResult
 
 
@@ -15,8 +16,13 @@ def render(result: ScanResult) -> str:
     for k in result.unknown:
         lines.append((k.call.location,
                       f"unknown endpoint: {k.call.endpoint} (no rule covers it): {k.call.chain}"))
+    for a in result.annotated:
+        lines.append((a.location, f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
+                                  f"{a.annotation.line}): {a.chain}"))
     for e in result.errors:
         lines.append((e.location, f"error: {e.message}"))
+    for finding in map(annotation_finding, result.annotation_problems):
+        lines.append((finding.location, f"error: {finding.message}"))
     for k in result.keys:
         lines.append((k.location, f"hard-coded SendGrid API key {k.redacted}: revoke it and load "
                                   "the key from the environment"))
@@ -29,5 +35,14 @@ def render(result: ScanResult) -> str:
         f"{len(result.matches)} call(s) in {len(result.files)} file(s); "
         f"{len(result.unresolved)} unresolved; {len(result.unknown)} unknown endpoint(s); "
         f"{len(result.errors)} file error(s); {len(result.keys)} hard-coded key(s)"
+        + _annotation_summary(result)
     )
     return "\n".join(out) + "\n"
+
+
+def _annotation_summary(result: ScanResult) -> str:
+    """Shown only for scans with annotations, so reports of projects without them stay as they were."""
+    if not result.annotated and not result.annotation_problems:
+        return ""
+    return (f"; {len(result.annotated)} annotated call(s); "
+            f"{len(result.annotation_problems)} annotation error(s)")
