@@ -1,6 +1,6 @@
 """Compare what the code needs with what a key config grants: one pure function over plain data.
 
-Every call goes to one configured key: the key whose `env` is the variable or setting the call's
+Every call (matched to a rule, or resolved by a `# sg-scope:` annotation) goes to one key: the key whose `env` is the variable or setting the call's
 client reads its key from, else the default key (the call is then *unattributed*). Per key:
 - missing: needed by a call, not granted (error, with every call site);
 - excess: granted, needed by no call (warning), unless an uncertain call could need it (an
@@ -19,16 +19,20 @@ from collections.abc import Iterable, Sequence
 
 from .rules import ScopeCatalogue
 from .types import (
+    Annotated,
     CheckResult,
     ConfiguredKey,
     Doubt,
+    FileReport,
     GrantedScope,
     HeldBack,
     KeyConfig,
     KeyProblem,
     KeyVerdict,
+    Location,
     Match,
     MissingScope,
+    MissingScopes,
     Need,
     ScanResult,
     Severity,
@@ -62,12 +66,17 @@ def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue) ->
     unattributed: list[Unattributed] = []
     doubts = list(_doubts(result))
     any_env = any(key.env for key in config.keys)
-    for match in result.matches:
-        key, attributed = key_for(match.call.key, config)
+    calls: list[tuple[Location, str, str, Match | Annotated]] = [
+        (m.call.location, m.call.chain, m.call.key, m) for m in result.matches]
+    calls += [(a.location, a.chain, a.key, a) for a in result.annotated]
+    for location, chain, call_key, call in sorted(calls, key=lambda c: c[0]):
+        key, attributed = key_for(call_key, config)
         if not attributed and (any_env or key is None):
-            unattributed.append(Unattributed(match.call.location, match.call.chain,
-                                             match.call.key, key.name if key else ""))
-        found, doubt = _needs(match, key.names if key else ())
+            unattributed.append(Unattributed(location, chain, call_key, key.name if key else ""))
+        if isinstance(call, Annotated):
+            found, doubt = _declared(call), None
+        else:
+            found, doubt = _needs(call, key.names if key else ())
         if doubt is not None:
             doubts.append(doubt)
         if key is not None:
@@ -100,7 +109,8 @@ def _needs(match: Match, granted: Sequence[str]) -> tuple[list[Need], Doubt | No
     scopes = match.scopes
     if rule.any_of and not rule.scopes_by_value:
         scopes = next((option for option in rule.any_of if set(option) <= set(granted)), scopes)
-    found = [Need(scope, call.location, call.chain, rule.endpoint) for scope in scopes]
+    found = [Need(scope, call.location, call.chain, rule.endpoint, rule.endpoint)
+             for scope in scopes]
     shape = (rule.method, tuple("{}" if s.startswith("{") else s for s in rule.template))
     if shape not in KEY_GRANTING:
         return found, None
@@ -109,8 +119,32 @@ def _needs(match: Match, granted: Sequence[str]) -> tuple[list[Need], Doubt | No
                             f"{rule.endpoint} grants scopes computed at run time, and a key "
                             "can only grant scopes it holds", call.key)
     where = f"granted by {call.location.file}:{call.location.line}"
-    found += [Need(scope, call.location, call.chain, where) for scope in call.grants]
+    found += [Need(scope, call.location, call.chain, rule.endpoint, where)
+              for scope in call.grants]
     return found, None
+
+
+def _declared(call: Annotated) -> list[Need]:
+    """A call resolved by a `# sg-scope:` comment needs what the comment declares."""
+    where = f"declared by # sg-scope: at {call.annotation.file}:{call.annotation.line}"
+    return [Need(scope, call.location, call.chain, call.chain, where) for scope in call.scopes]
+
+
+def missing_in_file(report: FileReport, config: KeyConfig,
+                    catalogue: ScopeCatalogue) -> tuple[MissingScopes, ...]:
+    """The calls of one file that need scopes their key lacks, one entry per call and target:
+    what a linter that sees one file at a time (flake8) reports."""
+    check = compare(ScanResult((report,)), config, catalogue)
+    lacking: dict[tuple[Location, str, str], list[str]] = {}
+    for verdict in check.keys:
+        name = verdict.key.name if len(config.keys) > 1 else ""
+        for missing in verdict.missing:
+            for need in missing.needs:
+                scopes = lacking.setdefault((need.location, need.target, name), [])
+                if need.scope not in scopes:
+                    scopes.append(need.scope)
+    return tuple(MissingScopes(location, target, tuple(scopes), name)
+                 for (location, target, name), scopes in sorted(lacking.items()))
 
 
 def _could_use(doubt: Doubt, key: ConfiguredKey, config: KeyConfig) -> bool:

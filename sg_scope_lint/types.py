@@ -348,12 +348,31 @@ class Severity(str, enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Need:
-    """One call site that needs one scope; `reason` is its endpoint, or why a grant needs it."""
+    """One call site that needs one scope.
+
+    `target` is what the call reaches: its endpoint, or its source when a `# sg-scope:`
+    annotation declares its scopes. `reason` is why it needs this scope: the endpoint,
+    `granted by file:line` for a scope a key-creating call hands on, or the annotation.
+    """
 
     scope: str
     location: Location
     chain: str
+    target: str
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MissingScopes:
+    """A call that needs scopes its key does not grant: what a linter reports at the call.
+
+    `key` names that key when the key config has several, "" when it has one.
+    """
+
+    location: Location
+    target: str
+    scopes: tuple[str, ...]
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)

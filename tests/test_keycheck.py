@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from sg_scope_lint.keycheck import compare, key_for
+from sg_scope_lint.keycheck import compare, key_for, missing_in_file
 from sg_scope_lint.rules import ScopeCatalogue
 from sg_scope_lint.types import (
+    Annotated,
     CallSite,
     CheckResult,
     Confidence,
@@ -62,10 +63,11 @@ def call(rule_: Rule, line: int, key: str = "", file: str = "app.py",
     return Match(site, rule_, rule_.scopes or (rule_.any_of[0] if rule_.any_of else ()))
 
 
-def scan(*items: Match | Unresolved | Unknown | FileError) -> ScanResult:
+def scan(*items: Match | Unresolved | Unknown | FileError | Annotated) -> ScanResult:
     return ScanResult((FileReport(
         "app.py",
         matches=tuple(i for i in items if isinstance(i, Match)),
+        annotated=tuple(i for i in items if isinstance(i, Annotated)),
         unresolved=tuple(i for i in items if isinstance(i, Unresolved)),
         unknown=tuple(i for i in items if isinstance(i, Unknown)),
         errors=tuple(i for i in items if isinstance(i, FileError)),
@@ -277,3 +279,53 @@ def test_key_for_prefers_env_and_falls_back_to_the_default() -> None:
     assert key_for("B", config) == (config.keys[1], True)
     assert key_for("", config) == (config.keys[0], False)
     assert key_for("(hard-coded)", config) == (config.keys[0], False)
+
+
+ANNOTATED = Annotated(Location("app.py", 3, 5), "getattr(sg.client, n).get", ("templates.read",),
+                      Location("app.py", 3, 40), "computed", "")
+
+
+def test_annotated_calls_need_what_their_comment_declares() -> None:
+    check = compare(scan(call(MAIL, 1), ANNOTATED), single("mail.send", "templates.read"),
+                    CATALOGUE)
+    assert only(check).required == ("mail.send", "templates.read")
+    assert only(check).excess == ()
+    (missing,) = only(compare(scan(ANNOTATED), single("mail.send"), CATALOGUE)).missing
+    assert [(n.target, n.reason) for n in missing.needs] == [
+        ("getattr(sg.client, n).get", "declared by # sg-scope: at app.py:3")]
+
+
+EITHER = rule("GET /v3/things", any_of=(("marketing.read",), ("templates.read",)))
+
+
+@pytest.mark.parametrize(("found", "granted", "expected"), [
+    pytest.param(call(MAIL, 1), ("mail.send",), [], id="granted"),
+    pytest.param(call(rule("GET /v3/both", "templates.read", "mail.send"), 1), ("mail.send",),
+                 [(1, "GET /v3/both", ("templates.read",))], id="one-of-two-missing"),
+    pytest.param(call(rule("GET /v3/x", "mail.send", "2fa_required"), 1), ("mail.send",), [],
+                 id="automatic-never-missing"),
+    pytest.param(call(EITHER, 1), ("templates.read",), [], id="second-alternative-granted"),
+    pytest.param(call(EITHER, 1), ("mail.send",), [(1, "GET /v3/things", ("marketing.read",))],
+                 id="no-alternative-granted"),
+    pytest.param(call(CREATE_KEY, 1, grants=("templates.read", "alerts.read")),
+                 ("api_keys.create", "alerts.read"),
+                 [(1, "POST /v3/api_keys", ("templates.read",))], id="key-creation"),
+    pytest.param(ANNOTATED, ("mail.send",), [(3, "getattr(sg.client, n).get", ("templates.read",))],
+                 id="annotated-call"),
+])
+def test_missing_in_file_gives_one_entry_per_call(found, granted: tuple[str, ...],
+                                                  expected: list) -> None:
+    report = scan(found).files[0]
+    missing = missing_in_file(report, single(*granted), CATALOGUE)
+    assert [(m.location.line, m.target, m.scopes) for m in missing] == expected
+
+
+def test_missing_in_file_checks_each_call_against_its_own_key() -> None:
+    config = KeyConfig("keys.yaml", ConfigFormat.KEYS, (
+        key("mail", "mail.send", env="MAIL_KEY", default=True),
+        key("templates", "templates.read", env="TEMPLATES_KEY"),
+    ))
+    report = scan(call(TEMPLATE, 1, key="TEMPLATES_KEY"), call(TEMPLATE, 2, key="MAIL_KEY"),
+                  call(MAIL, 3, key="TEMPLATES_KEY"), call(TEMPLATE, 4)).files[0]
+    assert [(m.location.line, m.scopes) for m in missing_in_file(report, config, CATALOGUE)] == [
+        (2, ("templates.read",)), (3, ("mail.send",)), (4, ("templates.read",))]
