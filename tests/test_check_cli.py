@@ -293,9 +293,46 @@ def test_full_access_is_a_warning(project: Path, capsys) -> None:
             "Access; the code needs only 2: mail.send, templates.read") in out
 
 
+def test_write_in_json_mode_keeps_stdout_one_document(project: Path, capsys) -> None:
+    write(project / "sendgrid-key.yaml", OUR_YAML)
+    code, out, err = run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--write",
+                         "--format", "json")
+    assert code == 0
+    assert json.loads(out)["summary"] == {"errors": 0, "warnings": 0}
+    assert err.startswith("--- a/sendgrid-key.yaml\n+++ b/sendgrid-key.yaml\n")
+
+
+def test_write_refuses_terraform_and_leaves_it_alone(project: Path, capsys) -> None:
+    name, text = KEY_FORMATS["terraform"]
+    tf = write(project / name, text)
+    code, out, err = run(capsys, "src", "--key-config", name, "--write")
+    assert code == 2 and out == ""
+    assert err == ("sg-scope-lint: error: infra/sendgrid.tf: --write rewrites only sg-scope-lint "
+                   "key configs (`scopes:` or `keys:`); this file is Terraform (change the "
+                   "sendgrid_api_key resource instead)\n")
+    assert tf.read_text() == text
+
+
 def test_write_leaves_a_file_that_already_fits(project: Path, capsys) -> None:
     text = "scopes:  # exactly right\n  - mail.send\n  - templates.read\n"
     write(project / "k.yaml", text)
     code, out, _ = run(capsys, "src", "--key-config", "k.yaml", "--write")
     assert code == 0 and "nothing written" in out
     assert (project / "k.yaml").read_text() == text
+
+
+def test_done_when_with_the_bundled_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys) -> None:
+    """The issue's scenario against the real catalogue and rules, not the test ones."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "src" / "app.py", APP)
+    write(tmp_path / "sendgrid-key.yaml", OUR_YAML)
+    code, out, _ = run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--format", "json")
+    (key,) = json.loads(out)["keys"]
+    assert code == 1
+    assert [m["scope"] for m in key["missing"]] == ["templates.read"]
+    assert [e["scope"] for e in key["excess"]] == ["api_keys.delete"]
+    assert [u["scope"] for u in key["unknown"]] == ["suppresion.bounces.read"]
+    assert key["unknown"][0]["suggestions"][0] == "suppression.bounces.read"
+    assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--write")[0] == 0
+    assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--strict")[0] == 0
