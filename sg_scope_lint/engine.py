@@ -134,7 +134,7 @@ def _too_deep_for_libcst(data: bytes) -> bool:
         return True
     except (SyntaxError, ValueError):
         return False  # newer syntax or an error: libcst reports it
-    stack = [(tree, 1)]
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_EXPRESSION_DEPTH:

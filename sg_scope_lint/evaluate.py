@@ -250,7 +250,9 @@ class Evaluator:
             bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
             if not bindings or bindings[0].annotation:
                 return node
-            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
+            bound = bindings[0].node
+            assert bound is not None
+            node, scope, order = bound, bindings[0].scope, bindings[0].order
             seen += 1
         return node
 

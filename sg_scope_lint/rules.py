@@ -247,6 +247,7 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
     for key in ("id", *target, "source"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise fail("is required and must be a non-empty string", key)
+    rule_id = str(rule_id)
     if not _ID.match(rule_id):
         raise fail("ids are kebab-case: lower-case letters, digits and dashes", "id")
     if "function" in entry:

@@ -23,14 +23,14 @@ def render(result: ScanResult) -> str:
         lines.append((e.location, f"error: {e.message}"))
     for finding in map(annotation_finding, result.annotation_problems):
         lines.append((finding.location, f"error: {finding.message}"))
-    for k in result.keys:
-        lines.append((k.location, f"hard-coded SendGrid API key {k.redacted}: revoke it and load "
-                                  "the key from the environment"))
+    for key in result.keys:
+        lines.append((key.location, f"hard-coded SendGrid API key {key.redacted}: revoke it and "
+                                    "load the key from the environment"))
     out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
-    scopes = result.scopes
+    required = result.scopes
     if out:
         out.append("")
-    out.append(f"Required scopes ({len(scopes)}): {', '.join(scopes) if scopes else 'none'}")
+    out.append(f"Required scopes ({len(required)}): {', '.join(required) or 'none'}")
     out.append(
         f"{len(result.matches)} call(s) in {len(result.files)} file(s); "
         f"{len(result.unresolved)} unresolved; {len(result.unknown)} unknown endpoint(s); "
