@@ -13,11 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from .errors import KeyConfigError
 from .keyconfig import parse_key_config
 from .types import CheckResult, ConfigFormat, KeyConfig, KeyVerdict
+from .yamlfile import compose_yaml, reads_back_plain
 
 _FORMAT_NAMES = {
     ConfigFormat.SENDGRID: "a SendGrid API key body",
@@ -94,7 +93,7 @@ def _entry(data: Any, fmt: ConfigFormat, name: str) -> Any:
 
 
 def _rewrite_yaml(text: str, fmt: ConfigFormat, changes: dict[str, tuple[str, ...]]) -> str:
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose_yaml(text)
     edits = []
     for name, scopes in changes.items():
         entry = root if fmt is ConfigFormat.SCOPES else _child(_child(root, "keys"), name)
@@ -104,14 +103,14 @@ def _rewrite_yaml(text: str, fmt: ConfigFormat, changes: dict[str, tuple[str, ..
     return text
 
 
-def _child(node: yaml.Node, key: str) -> yaml.Node:
+def _child(node: Any, key: str) -> Any:
     for key_node, value in node.value:
         if key_node.value == key:
             return value
     raise KeyError(key)  # the file was read and validated just before: cannot happen
 
 
-def _replace_list(text: str, node: yaml.Node, scopes: tuple[str, ...]) -> tuple[int, int, str]:
+def _replace_list(text: str, node: Any, scopes: tuple[str, ...]) -> tuple[int, int, str]:
     """The span of a YAML list and its new text: a flow list stays a flow list; a block list
     keeps its indentation, one scope a line (comments between its items go)."""
     start = node.start_mark.index
@@ -127,11 +126,8 @@ def _replace_list(text: str, node: yaml.Node, scopes: tuple[str, ...]) -> tuple[
 
 def _scalar(scope: str, flow: bool) -> str:
     """A scope as a plain YAML scalar when it reads back the same, else double-quoted."""
-    special = any(c in scope for c in ",[]{}") if flow else False
-    try:
-        plain = not special and yaml.safe_load(scope) == scope and not scope.startswith(("'", '"'))
-    except yaml.YAMLError:
-        plain = False
+    special = flow and any(c in scope for c in ",[]{}")
+    plain = not special and reads_back_plain(scope) and not scope.startswith(("'", '"'))
     return scope if plain else json.dumps(scope)
 
 

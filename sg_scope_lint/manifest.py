@@ -77,16 +77,21 @@ def _key_sections(result: ScanResult, key_config: KeyConfig) -> dict[str, Any]:
     matches: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
     annotated: dict[str, list[Annotated]] = {key.name: [] for key in key_config.keys}
     unattributed: set[tuple[str, str, str]] = set()
-    calls = [(m.call.key, m.call.location.file, m.call.chain, m) for m in result.matches]
-    calls += [(a.key, a.location.file, a.chain, a) for a in result.annotated]
-    for call_key, file, chain, call in calls:
+
+    def owner(call_key: str, file: str, chain: str) -> str | None:
         key, attributed = key_for(call_key, key_config)
-        if key is not None and isinstance(call, Match):
-            matches[key.name].append(call)
-        elif key is not None and isinstance(call, Annotated):
-            annotated[key.name].append(call)
         if not attributed:
             unattributed.add((file, chain, key.name if key else ""))
+        return key.name if key else None
+
+    for match in result.matches:
+        name = owner(match.call.key, match.call.location.file, match.call.chain)
+        if name is not None:
+            matches[name].append(match)
+    for declared in result.annotated:
+        name = owner(declared.key, declared.location.file, declared.chain)
+        if name is not None:
+            annotated[name].append(declared)
     return {
         "keys": {
             key.name: {"env": key.env or None, "default": key.default,
