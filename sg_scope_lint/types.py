@@ -341,9 +341,10 @@ class KeyConfig:
 
 
 class Severity(str, enum.Enum):
+    """How bad a problem with a key is: errors fail `check`, warnings do not."""
+
     ERROR = "error"
     WARNING = "warning"
-    NOTE = "note"
 
 
 @dataclass(frozen=True, slots=True)
