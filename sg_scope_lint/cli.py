@@ -1,7 +1,9 @@
 """The `sg-scope-lint` command: parse arguments, run the engine, print, choose the exit code.
 
 Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
-manifest drift); 2 usage or input errors (bad options, missing paths, broken rules or config).
+manifest drift; for `check`: missing or unknown scopes, or excess with --strict); 2 usage or
+input errors (bad options, missing paths, broken rules, config or key config; for `check`, also
+scanned files that could not be analysed).
 """
 
 from __future__ import annotations
@@ -17,13 +19,17 @@ from .cache import CACHE_DIRECTORY, AnalysisCache
 from .config import Config, load_config
 from .discover import discover, display_path
 from .engine import scan_files
-from .errors import RulesError, SgScopeLintError
+from .errors import ConfigError, RulesError, SgScopeLintError
 from .explain import explain
+from .keycheck import compare
+from .keyconfig import parse_key_config, read_key_config, read_key_text
+from .keywrite import plan, rewrite, unified_diff
 from .reporters import FORMATS
+from .reporters.check_report import render as render_check
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
 from .secrets import redact
-from .types import ScanResult
+from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -60,6 +66,18 @@ def _parser() -> argparse.ArgumentParser:
                                "sendgrid-scopes.json); '-' prints it")
     manifest.add_argument("--check", action="store_true",
                           help="exit 1 if the file differs from what the code needs; write nothing")
+    manifest.add_argument("--key-config", type=Path, default=None, metavar="FILE",
+                          help="a key config naming several keys adds one section per key")
+
+    check = commands.add_parser("check", parents=[common], help="compare the scopes the code "
+                                "needs with the key config in the repository")
+    check.add_argument("--key-config", type=Path, default=None, metavar="FILE",
+                       help="the key config (default: key-config in [tool.sg-scope-lint])")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--strict", action="store_true", help="excess scopes are errors too")
+    check.add_argument("--write", action="store_true",
+                       help="rewrite an sg-scope-lint key config to the scopes the code needs, "
+                            "printing the diff")
 
     rules = commands.add_parser("rules", help="list or validate rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
@@ -97,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _scan(args, config, ruleset)
         if args.command == "manifest":
             return _manifest(args, config, ruleset)
+        if args.command == "check":
+            return _check(args, config, ruleset)
         if args.command == "explain":
             _out(render_explanation(explain(ruleset, args.query), args.format))
             return EXIT_CLEAN
@@ -166,7 +186,9 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
     result = _run(args, config, ruleset)
     for error in result.errors:
         _err(f"{error.location}: error: {error.message}")
-    needed = manifest_module.build(result)
+    key_config_path = args.key_config or config.key_config
+    key_config = read_key_config(key_config_path) if key_config_path else None
+    needed = manifest_module.build(result, key_config)
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
@@ -193,6 +215,47 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
     manifest_module.write_atomic(target, text)
     _describe(shown, diff, "written")
     return EXIT_CLEAN
+
+
+def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    path: Path | None = args.key_config or config.key_config
+    if path is None:
+        raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
+                          "[tool.sg-scope-lint]")
+    text = read_key_text(path)  # before the scan, so a broken key config fails at once
+    key_config = parse_key_config(text, display_path(path))
+    result = _run(args, config, ruleset)
+    check = compare(result, key_config, ruleset.catalogue)
+    if args.write:
+        check = _write(path, text, key_config, check, result, ruleset, args.format)
+    _out(render_check(check, args.format))
+    if result.errors:
+        return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
+    return EXIT_FINDINGS if check.failed(args.strict) else EXIT_CLEAN
+
+
+def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,
+           ruleset: RuleSet, fmt: str) -> CheckResult:
+    """Rewrite the key config to the planned scopes, print the diff, and check the new file.
+
+    In JSON mode the diff and notes go to stderr, so stdout stays one JSON document.
+    """
+    say = _out if fmt == "text" else lambda message: sys.stderr.write(redact(message))
+    shown = key_config.file
+    plans = plan(check)
+    new = rewrite(text, key_config, plans)  # refuses SendGrid bodies and Terraform
+    for key_plan in plans:
+        if key_plan.scopes is None:
+            say(f"{shown}: key '{key_plan.name}' not rewritten: {key_plan.reason}\n")
+    if result.errors:
+        say(f"{shown}: not written: {len(result.errors)} file(s) could not be analysed\n")
+        return check
+    if new == text:
+        say(f"{shown}: already lists the scopes the code needs; nothing written\n")
+        return check
+    manifest_module.write_atomic(path, new)
+    say(unified_diff(text, new, shown))
+    return compare(result, parse_key_config(new, shown), ruleset.catalogue)
 
 
 def _describe(shown: str, diff: manifest_module.ManifestDiff, verdict: str) -> None:

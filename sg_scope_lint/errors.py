@@ -3,7 +3,8 @@
     SgScopeLintError            -- base; `str()` is the one line shown to the user (exit 2)
     ├── ConfigError             -- `[tool.sg-scope-lint]` or a command-line setting is wrong
     ├── RulesError              -- a rules or scope-catalogue file is malformed
-    └── ManifestError           -- a manifest file cannot be read
+    ├── ManifestError           -- a manifest file cannot be read
+    └── KeyConfigError          -- a key config (`--key-config`) cannot be read or is malformed
 
 Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
 the rest of the scan is still reported.
@@ -40,3 +41,16 @@ class RulesError(SgScopeLintError):
 
 class ManifestError(SgScopeLintError):
     """A manifest file on disk cannot be read or is not a manifest."""
+
+
+class KeyConfigError(SgScopeLintError):
+    """A key config (our YAML/JSON, a SendGrid API body, Terraform) is unreadable or malformed.
+
+    Messages never quote values from the file other than scope names and key names, because
+    a committed SendGrid response may hold the key's secret; whatever is quoted is redacted.
+    """
+
+    def __init__(self, message: str, *, file: str = "", line: int = 0, key: str = "") -> None:
+        from .secrets import redact
+
+        super().__init__(redact(message), file=file, line=line, key=redact(key))

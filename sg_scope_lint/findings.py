@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import codes
-from .keygrant import MissingScopes
-from .types import AnnotationProblem, AnnotationProblemKind, FileReport, Finding
+from .types import AnnotationProblem, AnnotationProblemKind, FileReport, Finding, MissingScopes
 
 
 def file_findings(report: FileReport, missing: Iterable[MissingScopes] = (),
@@ -29,8 +28,9 @@ def file_findings(report: FileReport, missing: Iterable[MissingScopes] = (),
                     codes.UNKNOWN_ENDPOINT.message(endpoint=k.call.endpoint))
             for k in report.unknown]
     out += [Finding(m.location, codes.SCOPE_NOT_GRANTED.code,
-                    codes.SCOPE_NOT_GRANTED.message(target=m.target, scopes=_names(m.scopes),
-                                                    key_config=key_config))
+                    codes.SCOPE_NOT_GRANTED.message(
+                        target=m.target, scopes=_names(m.scopes),
+                        key_config=f"{key_config} (key '{m.key}')" if m.key else key_config))
             for m in missing]
     out += [annotation_finding(problem) for problem in report.annotation_problems]
     return sorted(out)

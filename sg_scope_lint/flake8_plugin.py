@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # imported lazily at run time: flake8 imports this module on 
     from flake8.options.manager import OptionManager  # type: ignore[import-untyped]
 
     from .rules import RuleSet
-    from .types import Finding
+    from .types import Finding, KeyConfig
 
 LOG = logging.getLogger(__name__)
 
@@ -38,13 +38,11 @@ class _Loaded:
     building a dataclass costs ~1 ms, the whole budget for a file without SendGrid code.
     """
 
-    __slots__ = ("granted", "key_config_name", "ruleset")
+    __slots__ = ("key_config", "ruleset")
 
-    def __init__(self, ruleset: RuleSet, granted: frozenset[str] | None,
-                 key_config_name: str) -> None:
+    def __init__(self, ruleset: RuleSet, key_config: KeyConfig | None) -> None:
         self.ruleset = ruleset
-        self.granted = granted  # None: no key config, so SGS201 is never reported
-        self.key_config_name = key_config_name
+        self.key_config = key_config  # None: no key config, so SGS201 is never reported
 
 
 class Plugin:
@@ -74,8 +72,9 @@ class Plugin:
     def add_options(cls, manager: OptionManager) -> None:
         manager.add_option(
             "--sg-key-config", parse_from_config=True, normalize_paths=True, metavar="FILE",
-            help="key config (YAML/JSON `scopes:` list): report calls needing scopes it does "
-                 "not grant (SGS201). Default: key-config in [tool.sg-scope-lint].",
+            help="key config (sg-scope-lint YAML/JSON, a SendGrid API key body or Terraform): "
+                 "report calls needing scopes their key does not grant (SGS201). Default: "
+                 "key-config in [tool.sg-scope-lint].",
         )
         manager.add_option(
             "--sg-rules", parse_from_config=True, comma_separated_list=True,
@@ -104,8 +103,7 @@ class Plugin:
 def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
     """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
     from .config import Config, load_config
-    from .discover import display_path
-    from .keygrant import load_granted
+    from .keyconfig import read_key_config
     from .rules import load_ruleset
 
     fallback = Config() if rules_option and key_config_option else load_config()
@@ -114,21 +112,19 @@ def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Load
     ruleset = load_ruleset(extra_files=rules)
     for warning in ruleset.warnings:
         LOG.warning("sg-scope-lint: %s", warning)
-    if key_config is None:
-        return _Loaded(ruleset, None, "")
-    return _Loaded(ruleset, load_granted(key_config), display_path(key_config))
+    return _Loaded(ruleset, read_key_config(key_config) if key_config is not None else None)
 
 
 def _analyse(data: bytes, filename: str, loaded: _Loaded) -> list[Finding]:
     from .engine import scan_source
     from .findings import file_findings
-    from .keygrant import missing_in_file
+    from .keycheck import missing_in_file
 
     report = scan_source(data, filename, loaded.ruleset)
-    if loaded.granted is None:
+    if loaded.key_config is None:
         return file_findings(report)
-    missing = missing_in_file(report, loaded.granted, loaded.ruleset.catalogue)
-    return file_findings(report, missing, loaded.key_config_name)
+    missing = missing_in_file(report, loaded.key_config, loaded.ruleset.catalogue)
+    return file_findings(report, missing, loaded.key_config.file)
 
 
 def _as_declared(text: str, utf8: bytes) -> bytes:

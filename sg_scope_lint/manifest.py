@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ManifestError
 from .secrets import redact
-from .types import ScanResult
+from .types import Annotated, KeyConfig, Match, ScanResult
 
 MANIFEST_VERSION = 1
 
@@ -30,32 +31,75 @@ class ManifestDiff:
     changed: bool
 
 
-def build(result: ScanResult) -> dict[str, Any]:
-    """The manifest as plain JSON data: scopes → endpoints and files, plus what stays unknown."""
-    scopes: dict[str, dict[str, set[str]]] = {}
-    for match in result.matches:
-        for scope in match.scopes:
-            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
-            entry["endpoints"].add(match.rule.endpoint)
-            entry["files"].add(match.call.location.file)
-    for annotated in result.annotated:
-        for scope in annotated.scopes:
-            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
-            entry["files"].add(annotated.location.file)
+def build(result: ScanResult, key_config: KeyConfig | None = None) -> dict[str, Any]:
+    """The manifest as plain JSON data: scopes → endpoints and files, plus what stays unknown.
+
+    When the key config names several keys, `keys` adds one section per key with the scopes of
+    the calls that use it (as `check` attributes them), and `unattributed` the calls no key's
+    `env` names; the top-level `scopes` stay those of the whole code.
+    """
     declared = {(a.location.file, a.chain, tuple(sorted(a.scopes))) for a in result.annotated}
     unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
     unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
-    return {
+    manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
-        "scopes": {
-            name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
-            for name, entry in sorted(scopes.items())
-        },
+        "scopes": _scope_map(result.matches, result.annotated),
         "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
         "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
         # Calls whose scopes a `# sg-scope:` annotation declares: the tool does not know their
         # endpoint, so they are listed by file and call rather than under `endpoints`.
         "annotated": [{"file": f, "call": c, "scopes": list(s)} for f, c, s in sorted(declared)],
+    }
+    if key_config is not None and len(key_config.keys) > 1:
+        manifest.update(_key_sections(result, key_config))
+    return manifest
+
+
+def _scope_map(matches: Iterable[Match],
+               annotated: Iterable[Annotated]) -> dict[str, dict[str, list[str]]]:
+    scopes: dict[str, dict[str, set[str]]] = {}
+    for match in matches:
+        for scope in match.scopes:
+            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
+            entry["endpoints"].add(match.rule.endpoint)
+            entry["files"].add(match.call.location.file)
+    for declared in annotated:
+        for scope in declared.scopes:
+            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
+            entry["files"].add(declared.location.file)
+    return {name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
+            for name, entry in sorted(scopes.items())}
+
+
+def _key_sections(result: ScanResult, key_config: KeyConfig) -> dict[str, Any]:
+    from .keycheck import key_for
+
+    matches: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
+    annotated: dict[str, list[Annotated]] = {key.name: [] for key in key_config.keys}
+    unattributed: set[tuple[str, str, str]] = set()
+
+    def owner(call_key: str, file: str, chain: str) -> str | None:
+        key, attributed = key_for(call_key, key_config)
+        if not attributed:
+            unattributed.add((file, chain, key.name if key else ""))
+        return key.name if key else None
+
+    for match in result.matches:
+        name = owner(match.call.key, match.call.location.file, match.call.chain)
+        if name is not None:
+            matches[name].append(match)
+    for declared in result.annotated:
+        name = owner(declared.key, declared.location.file, declared.chain)
+        if name is not None:
+            annotated[name].append(declared)
+    return {
+        "keys": {
+            key.name: {"env": key.env or None, "default": key.default,
+                       "scopes": _scope_map(matches[key.name], annotated[key.name])}
+            for key in key_config.keys
+        },
+        "unattributed": [{"file": f, "call": c, "checked_against": k or None}
+                         for f, c, k in sorted(unattributed)],
     }
 
 

@@ -105,6 +105,9 @@ class RuleSet:
                     f"{{{rule.value_param}}}, which is {shown} (one of: {listed})",
                     call.chain,
                     call.key,
+                    # a run-time value is one of the listed options; a literal that is not
+                    # listed is one the rules do not know, so it could need anything
+                    rule.all_scopes() if value is VALUE else None,
                 )
             return Match(call, rule, options[value])
         if rule.any_of:

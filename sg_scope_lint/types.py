@@ -74,6 +74,9 @@ class Unresolved:
     reason: str
     chain: str
     key: str = ""
+    # The scopes the call could need when its rule narrows them down (a scope that depends on
+    # a run-time value among known options); None: it could need any scope.
+    could_need: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +273,210 @@ class Finding:
     location: Location
     code: str
     message: str
+
+
+# ------------------------------------------------------------------------------ key configs
+
+
+class ConfigFormat(str, enum.Enum):
+    """Where a key config came from; only our own format may be rewritten by `check --write`."""
+
+    SCOPES = "scopes"  # `scopes: [...]` (ours, and the body of GET /v3/scopes)
+    KEYS = "keys"  # `keys: {name: {scopes, env, default}}` (ours)
+    SENDGRID = "sendgrid"  # a GET /v3/api_keys/{id} response, a POST/PUT /v3/api_keys body
+    TERRAFORM = "terraform"  # `resource "sendgrid_api_key"` blocks in a .tf file
+
+    @property
+    def writable(self) -> bool:
+        return self in (ConfigFormat.SCOPES, ConfigFormat.KEYS)
+
+
+@dataclass(frozen=True, slots=True)
+class GrantedScope:
+    """A scope name as written in a key config, with its line (0 when it cannot be told)."""
+
+    name: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredKey:
+    """One API key as the team's config describes it.
+
+    `env` is the environment variable or setting the code reads this key from ("" when the
+    config does not say); calls whose `CallSite.key` equals it are checked against this key.
+    The `default` key also answers for calls whose key cannot be attributed. No scopes at all
+    means a Full Access key, as SendGrid creates one when `scopes` is left out.
+    """
+
+    name: str
+    scopes: tuple[GrantedScope, ...]
+    env: str = ""
+    default: bool = False
+    line: int = 0
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(scope.name for scope in self.scopes))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyConfig:
+    """A key config file as read: its keys, and the lines where it holds a key's secret.
+
+    The secret itself is never kept: `secret_lines` only says where the file must be cleaned.
+    """
+
+    file: str
+    format: ConfigFormat
+    keys: tuple[ConfiguredKey, ...]
+    secret_lines: tuple[int, ...] = ()
+
+    @property
+    def default(self) -> ConfiguredKey | None:
+        return next((key for key in self.keys if key.default), None)
+
+
+# ------------------------------------------------------------------- code vs. key config
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem with a key is: errors fail `check`, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    """One call site that needs one scope.
+
+    `target` is what the call reaches: its endpoint, or its source when a `# sg-scope:`
+    annotation declares its scopes. `reason` is why it needs this scope: the endpoint,
+    `granted by file:line` for a scope a key-creating call hands on, or the annotation.
+    """
+
+    scope: str
+    location: Location
+    chain: str
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class MissingScopes:
+    """A call that needs scopes its key does not grant: what a linter reports at the call.
+
+    `key` names that key when the key config has several, "" when it has one.
+    """
+
+    location: Location
+    target: str
+    scopes: tuple[str, ...]
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """A call whose scopes cannot be known statically, so it may need any granted scope.
+
+    `could_need` narrows that down when the rules can (None: any scope); `key` is the call's
+    key label, "" when unknown (then it may use any configured key).
+    """
+
+    location: Location
+    chain: str
+    reason: str
+    key: str = ""
+    could_need: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MissingScope:
+    """A scope the code needs and the key lacks, with every call site that needs it."""
+
+    scope: str
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A granted, unused scope that is not called excess because uncertain calls may need it."""
+
+    scope: GrantedScope
+    doubts: tuple[Doubt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownScope:
+    """A scope name in the config that is not in the scope catalogue, with close matches."""
+
+    scope: GrantedScope
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeyProblem:
+    """Something wrong with a key as a whole (billing mixed with others, Full Access, ...)."""
+
+    severity: Severity
+    message: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class KeyVerdict:
+    """One configured key checked against the calls that use it.
+
+    `required` is what those calls need (automatic scopes left out); `missing` are errors,
+    `excess` least-privilege warnings, `held_back` excess that uncertain calls may yet need;
+    `doubts` are the uncertain calls that may use this key.
+    """
+
+    key: ConfiguredKey
+    required: tuple[str, ...]
+    missing: tuple[MissingScope, ...] = ()
+    excess: tuple[GrantedScope, ...] = ()
+    held_back: tuple[HeldBack, ...] = ()
+    unknown: tuple[UnknownScope, ...] = ()
+    problems: tuple[KeyProblem, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
+
+    @property
+    def full_access(self) -> bool:
+        return not self.key.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class Unattributed:
+    """A call no configured key's `env` names; `checked_against` is the default key, or ""."""
+
+    location: Location
+    chain: str
+    key: str
+    checked_against: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The whole comparison: a verdict per key, plus what could not be tied to one key."""
+
+    config: KeyConfig
+    keys: tuple[KeyVerdict, ...]
+    unattributed: tuple[Unattributed, ...] = ()
+    doubts: tuple[Doubt, ...] = ()
+    problems: tuple[KeyProblem, ...] = ()  # about the file as a whole (secrets, attribution)
+
+    @property
+    def all_problems(self) -> tuple[KeyProblem, ...]:
+        return self.problems + tuple(p for verdict in self.keys for p in verdict.problems)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Missing or unknown scopes and error problems fail a check; excess only when strict."""
+        return any(
+            verdict.missing or verdict.unknown or (strict and verdict.excess)
+            for verdict in self.keys
+        ) or any(problem.severity is Severity.ERROR for problem in self.all_problems)
 
 
 class StepKind(str, enum.Enum):

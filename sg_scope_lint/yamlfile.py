@@ -56,3 +56,17 @@ def load_yaml_text(text: str, display: str, error: type[SgScopeLintError]) -> An
 def line_of(node: object) -> int:
     """The line a loaded mapping started on, or 0 for anything else."""
     return node.line if isinstance(node, LineDict) else 0
+
+
+def compose_yaml(text: str) -> yaml.Node:
+    """The node tree of YAML text, with each node's start and end marks: where a value stands in
+    the text, so that one value can be replaced and the rest (comments included) kept."""
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def reads_back_plain(text: str) -> bool:
+    """Whether `text` written as a plain (unquoted) scalar loads back as the same string."""
+    try:
+        return bool(yaml.safe_load(text) == text)
+    except yaml.YAMLError:
+        return False

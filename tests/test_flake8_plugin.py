@@ -120,6 +120,46 @@ def test_flake8_option_wins_over_pyproject(project: Path) -> None:
     assert flake8(project, "app.py")[1] == DONE_WHEN[:2]
 
 
+def test_key_config_in_terraform(project: Path) -> None:
+    write(project / "infra" / "sendgrid.tf", """\
+        resource "sendgrid_api_key" "app" {
+          name   = "app"
+          scopes = ["mail.send"]
+        }
+        """)
+    configure(project, "sg-key-config = infra/sendgrid.tf")
+    assert flake8(project, "app.py")[1] == [
+        line.replace("sendgrid-key.yaml", "infra/sendgrid.tf") for line in DONE_WHEN]
+
+
+def test_each_call_is_checked_against_its_own_key(project: Path) -> None:
+    write(project / "keys.yaml", """\
+        keys:
+          mail: {env: SENDGRID_API_KEY, scopes: [mail.send]}
+          templates: {env: TEMPLATES_KEY, scopes: [templates.read]}
+        """)
+    write(project / "app.py", """\
+        import os
+        import sendgrid
+
+        mail = sendgrid.SendGridAPIClient()
+        templates = sendgrid.SendGridAPIClient(os.environ["TEMPLATES_KEY"])
+
+
+        def notify(template_id, message):
+            mail.send(message)
+            templates.send(message)
+            mail.client.templates._(template_id).get()
+            return templates.client.templates._(template_id).get()
+        """)
+    configure(project, "sg-key-config = keys.yaml")
+    assert flake8(project, "app.py")[1] == [
+        "10:5: SGS201 `POST /v3/mail/send` needs `mail.send`, not in keys.yaml (key 'templates')",
+        ("11:5: SGS201 `GET /v3/templates/{template_id}` needs `templates.read`, not in "
+         "keys.yaml (key 'mail')"),
+    ]
+
+
 def test_extra_rules_cover_an_unknown_endpoint(project: Path) -> None:
     write(project / "extra-rules.yaml", """\
         version: 1
@@ -160,7 +200,7 @@ def test_a_missing_key_config_is_a_clear_failure(project: Path) -> None:
     configure(project, "sg-key-config = nowhere.yaml")
     done = run_python(project, "-m", "flake8", "--select", "SGS", "app.py")
     assert done.returncode == 1
-    assert "nowhere.yaml: cannot read file" in done.stdout + done.stderr
+    assert "nowhere.yaml: no such file" in done.stdout + done.stderr
 
 
 IN_PROCESS = """\
