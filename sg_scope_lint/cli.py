@@ -1,7 +1,8 @@
 """The `sg-scope-lint` command: parse arguments, run the engine, print, choose the exit code.
 
 Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
-manifest drift); 2 usage or input errors (bad options, missing paths, broken rules or config).
+manifest drift; with a baseline, only new findings count); 2 usage or input errors (bad options,
+missing paths, broken rules, config, manifests or baselines). `diff` informs: it exits 0.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, baseline, findings, manifest_diff
 from . import manifest as manifest_module
 from .cache import CACHE_DIRECTORY, AnalysisCache
 from .config import Config, load_config
@@ -20,6 +21,7 @@ from .engine import scan_files
 from .errors import RulesError, SgScopeLintError
 from .explain import explain
 from .reporters import FORMATS
+from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
 from .secrets import redact
@@ -52,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
                                "the scopes it needs")
     scan.add_argument("--format", choices=sorted(FORMATS), default="text")
+    known = scan.add_mutually_exclusive_group()
+    known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                       help="report only findings not recorded in FILE; list the ones gone")
+    known.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
+                       help="record today's findings in FILE, then report against it")
 
     manifest = commands.add_parser("manifest", parents=[common],
                                    help="write (or --check) the required-scopes manifest")
@@ -60,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
                                "sendgrid-scopes.json); '-' prints it")
     manifest.add_argument("--check", action="store_true",
                           help="exit 1 if the file differs from what the code needs; write nothing")
+
+    diff = commands.add_parser("diff", help="the scopes added or dropped between two manifests")
+    diff.add_argument("old", type=Path, metavar="OLD_MANIFEST")
+    diff.add_argument("new", type=Path, metavar="NEW_MANIFEST")
+    diff.add_argument("--format", choices=sorted(DIFF_FORMATS), default="text")
 
     rules = commands.add_parser("rules", help="list or validate rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
@@ -90,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(rules=(*config.rules, *args.rules))
         if args.command == "rules" and args.rules_command == "validate":
             return _validate(args.files)
+        if args.command == "diff":
+            return _diff(args)
         ruleset = load_ruleset(extra_files=config.rules)
         for warning in ruleset.warnings:
             _err(f"sg-scope-lint: warning: {warning}")
@@ -155,10 +169,20 @@ def _positive(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = _run(args, config, ruleset)
+    if args.write_baseline:
+        recorded = baseline.build(findings.scan_findings(result))
+        manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
+        total = sum(entry.count for entry in recorded.entries)
+        _err(f"{display_path(args.write_baseline)}: baseline written ({total} finding(s))")
+    if recorded is not None:
+        split = baseline.split(recorded, findings.scan_findings(result))
+        result = findings.only(result, split.new)
+        _describe_baseline(args.baseline or args.write_baseline, split)
     _out(FORMATS[args.format](result))
-    findings = result.unresolved or result.unknown or result.errors or result.keys
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
+    problems = result.unresolved or result.unknown or result.errors or result.keys
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
 
 
 def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
@@ -191,6 +215,27 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
         return EXIT_CLEAN
     manifest_module.write_atomic(target, text)
     _describe(shown, diff, "written")
+    return EXIT_CLEAN
+
+
+def _describe_baseline(path: Path, split: baseline.Split) -> None:
+    """What the baseline hid, and the entries no longer found: the baseline can shrink."""
+    shown = display_path(path)
+    _err(f"{shown}: {len(split.known)} known finding(s) not shown, {len(split.new)} new")
+    if not split.gone:
+        return
+    _err(f"{shown}: {sum(e.count for e in split.gone)} baselined finding(s) no longer found; "
+         f"run `sg-scope-lint scan --write-baseline {shown}` to drop them")
+    for entry in split.gone:
+        times = f" (x{entry.count})" if entry.count > 1 else ""
+        _err(f"  - {entry.code} {entry.file}: {entry.chain or '(whole file)'}{times}")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old = manifest_diff.read(args.old)
+    new = manifest_diff.read(args.new)
+    changes = manifest_diff.diff(old, new, display_path(args.old), display_path(args.new))
+    _out(DIFF_FORMATS[args.format](changes))
     return EXIT_CLEAN
 
 

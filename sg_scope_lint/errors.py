@@ -3,7 +3,8 @@
     SgScopeLintError            -- base; `str()` is the one line shown to the user (exit 2)
     ├── ConfigError             -- `[tool.sg-scope-lint]` or a command-line setting is wrong
     ├── RulesError              -- a rules or scope-catalogue file is malformed
-    └── ManifestError           -- a manifest file cannot be read
+    ├── ManifestError           -- a manifest file cannot be read
+    └── BaselineError           -- a baseline file cannot be read or is not a baseline
 
 Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
 the rest of the scan is still reported.
@@ -40,3 +41,7 @@ class RulesError(SgScopeLintError):
 
 class ManifestError(SgScopeLintError):
     """A manifest file on disk cannot be read or is not a manifest."""
+
+
+class BaselineError(SgScopeLintError):
+    """A baseline file is missing, unreadable or malformed; never read as "no findings"."""

@@ -164,6 +164,37 @@ class HardCodedKey:
     redacted: str
 
 
+class Level(str, enum.Enum):
+    """How loud a finding is, in SARIF's words; GitHub shows `note` as a notice."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One problem to report, whichever stage found it, in the shape every CI format needs.
+
+    The scan feeds it (unresolved calls, unknown endpoints, unreadable files, hard-coded keys),
+    and so can any later comparison (a key config's missing or excess scopes). `chain` names
+    the subject without a line number: the call's source text for a call, the redacted key for
+    a key, the scope for a granted-but-unneeded scope, "" for a whole-file problem. So
+    `identity` — code, file and chain — survives code moving around, and baselines and SARIF
+    fingerprints are built from it. `code` is a row of `codes.CODES`, which gives `level`.
+    """
+
+    location: Location
+    code: str
+    level: Level
+    message: str
+    chain: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.location.file, self.chain)
+
+
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything one scanned file contributes to the result."""
