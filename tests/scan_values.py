@@ -1,7 +1,7 @@
-"""Small hand-made scan results for the tests of findings, formats and baselines.
+"""Small hand-made values for the tests of findings, formats, baselines and CI commands.
 
-They are built from the plain types, without parsing anything, so a format test fails only when
-the format is wrong.
+Scan results are built from the plain types, without parsing anything, so a format test fails
+only when the format is wrong. The sources below are for the tests that run the command.
 """
 
 from __future__ import annotations
@@ -65,3 +65,17 @@ def sample(offset: int = 0) -> ScanResult:
                    keys=(key("src/app.py", 1 + offset),)),
         FileReport("src/broken.py", errors=(file_error("src/broken.py", 2 + offset),)),
     ))
+
+
+# A two-call app, and code a change might add to it: a call needing a new scope, and a call
+# whose endpoint cannot be known (SGS101), each starting with a blank line.
+APP = """\
+import sendgrid
+sg = sendgrid.SendGridAPIClient()
+
+def welcome(message, tid):
+    sg.send(message)
+    return sg.client.templates._(tid).get()
+"""
+NEW_SCOPE = "\ndef complaints():\n    return sg.client.suppression.spam_reports.get()\n"
+NEW_FINDING = "\ndef anything(name):\n    return getattr(sg.client, name).get()\n"

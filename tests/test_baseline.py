@@ -7,21 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from scan_values import sample
+from scan_values import APP, NEW_FINDING, sample
 
 from sg_scope_lint import baseline, findings
 from sg_scope_lint.cli import main
 from sg_scope_lint.errors import BaselineError
 
-APP = """\
-import sendgrid
-sg = sendgrid.SendGridAPIClient()
-
-def welcome(message, tid, name):
-    sg.send(message)
-    getattr(sg.client, name).get()
-    return sg.client.templates._(tid).get()
-"""
+HEAD = APP + NEW_FINDING  # one unresolved call: getattr(sg.client, name).get
 
 
 # ------------------------------------------------------------------------------ plain values
@@ -107,7 +99,7 @@ def test_a_missing_baseline_is_an_error_not_an_empty_one(tmp_path: Path) -> None
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci_rules: object) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "app.py").write_text(APP)
+    (tmp_path / "src" / "app.py").write_text(HEAD)
     return tmp_path
 
 
@@ -130,18 +122,18 @@ def test_unchanged_repo_reports_nothing_new(project: Path, capsys) -> None:
     assert json.loads(out)["unresolved"] == []
     assert json.loads(out)["scopes"] == ["mail.send", "templates.read"]
     assert "1 known finding(s) not shown, 0 new" in err
-    (project / "src" / "app.py").write_text("# moved\n\n" + APP)
+    (project / "src" / "app.py").write_text("# moved\n\n" + HEAD)
     assert run(capsys, "--baseline", "baseline.json")[0] == 0
 
 
 def test_new_unresolved_and_unknown_calls_are_reported(project: Path, capsys) -> None:
     run(capsys, "--write-baseline", "baseline.json")
     (project / "src" / "app.py").write_text(
-        APP + "    getattr(sg.client, other).delete()\n    sg.client.no_such_thing.get()\n")
+        HEAD + "    getattr(sg.client, other).delete()\n    sg.client.no_such_thing.get()\n")
     code, out, err = run(capsys, "--baseline", "baseline.json", "--format", "github")
     assert code == 1
     assert [line.split("::")[1].split(",")[0:2] for line in out.splitlines()] == [
-        ["warning file=src/app.py", "line=8"], ["warning file=src/app.py", "line=9"]]
+        ["warning file=src/app.py", "line=10"], ["warning file=src/app.py", "line=11"]]
     assert "unresolved-call::cannot tell which endpoint `getattr(sg.client, other).delete`" in out
     assert "unknown-endpoint::no rule covers `GET /v3/no_such_thing`" in out
     assert "1 known finding(s) not shown, 2 new" in err
@@ -149,8 +141,7 @@ def test_new_unresolved_and_unknown_calls_are_reported(project: Path, capsys) ->
 
 def test_a_fixed_finding_is_listed_so_the_baseline_can_shrink(project: Path, capsys) -> None:
     run(capsys, "--write-baseline", "baseline.json")
-    (project / "src" / "app.py").write_text(APP.replace("    getattr(sg.client, name).get()\n",
-                                                        ""))
+    (project / "src" / "app.py").write_text(APP)
     code, _, err = run(capsys, "--baseline", "baseline.json")
     assert code == 0
     assert ("baseline.json: 1 baselined finding(s) no longer found; run `sg-scope-lint scan "

@@ -18,22 +18,13 @@ from typing import Any
 
 import pytest
 import yaml
+from scan_values import APP, NEW_FINDING, NEW_SCOPE
 
 from sg_scope_lint.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "ci.md"
 SETUP_LINES = ("python -m pip install sg-scope-lint", "git fetch ", "git show ")
 
-APP = """\
-import sendgrid
-sg = sendgrid.SendGridAPIClient()
-
-def welcome(message, tid):
-    sg.send(message)
-    return sg.client.templates._(tid).get()
-"""
-NEW_SCOPE = "\ndef complaints():\n    return sg.client.suppression.spam_reports.get()\n"
-NEW_FINDING = "\ndef anything(name):\n    return getattr(sg.client, name).get()\n"
 
 
 def yaml_blocks() -> list[dict[str, Any]]:

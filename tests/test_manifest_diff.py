@@ -8,21 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scan_values import APP, NEW_SCOPE
 
 from sg_scope_lint import manifest_diff
 from sg_scope_lint.cli import main
 from sg_scope_lint.errors import ManifestError
 from sg_scope_lint.manifest_diff import OpenItem, ScopeChange
 
-APP = """\
-import sendgrid
-sg = sendgrid.SendGridAPIClient()
-
-def welcome(message, tid):
-    sg.send(message)
-    return sg.client.templates._(tid).get()
-"""
-SPAM_CALL = "\ndef complaints():\n    return sg.client.suppression.spam_reports.get()\n"
 
 
 def manifest(scopes: dict[str, tuple[list[str], list[str]]], unresolved: list[dict[str, str]] = (),
@@ -79,7 +71,7 @@ def before_and_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci_rules: 
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "app.py").write_text(APP)
     assert main(["manifest", "src", "-o", "before.json"]) == 0
-    (tmp_path / "src" / "reports.py").write_text(APP + SPAM_CALL)
+    (tmp_path / "src" / "reports.py").write_text(APP + NEW_SCOPE)
     assert main(["manifest", "src", "-o", "after.json"]) == 0
     capsys.readouterr()
     return tmp_path
