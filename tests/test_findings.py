@@ -3,6 +3,8 @@ every CI format and the baseline rely on."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from scan_values import sample, unresolved
 
@@ -69,3 +71,9 @@ def test_only_counts_identical_problems_one_by_one() -> None:
                                                        unresolved("a.py", 3))),))
     one = findings.scan_findings(twice)[:1]
     assert len(findings.scan_findings(findings.only(twice, one))) == 1
+
+
+def test_readme_lists_every_code_with_its_level() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for code in CODES.values():
+        assert f"| `{code.code}` | {code.level.value} |" in readme, code.code
