@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .codes import CODES
+from .codes import BY_CODE
 from .errors import BaselineError
 from .types import Finding
 
@@ -55,7 +55,7 @@ class Split:
 
 def build(findings: Iterable[Finding]) -> Baseline:
     """The baseline of these findings, leaving out the codes a baseline must never hide."""
-    counts = Counter(f.identity for f in findings if CODES[f.code].baselinable)
+    counts = Counter(f.identity for f in findings if BY_CODE[f.code].baselinable)
     return Baseline(tuple(sorted(Entry(*identity, count) for identity, count in counts.items())))
 
 
@@ -74,7 +74,7 @@ def split(baseline: Baseline, findings: Iterable[Finding]) -> Split:
     new: list[Finding] = []
     known: list[Finding] = []
     for finding in sorted(findings):
-        if CODES[finding.code].baselinable and remaining[finding.identity] > 0:
+        if BY_CODE[finding.code].baselinable and remaining[finding.identity] > 0:
             remaining[finding.identity] -= 1
             known.append(finding)
         else:

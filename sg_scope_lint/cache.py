@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, symbols, types
+from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
 _FORMAT = 1
@@ -64,7 +65,7 @@ class AnalysisCache:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(_encode(analysis), stream, separators=(",", ":"))
+                stream.write(redact(json.dumps(_encode(analysis), separators=(",", ":"))))
             os.replace(temporary, folder / f"{key}.json")
         except OSError:
             return  # a read-only checkout still scans; it just does not cache

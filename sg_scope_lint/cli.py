@@ -181,7 +181,8 @@ def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
         result = findings.only(result, split.new)
         _describe_baseline(args.baseline or args.write_baseline, split)
     _out(FORMATS[args.format](result))
-    problems = result.unresolved or result.unknown or result.errors or result.keys
+    problems = (result.unresolved or result.unknown or result.errors or result.keys
+                or result.annotation_problems)
     return EXIT_FINDINGS if problems else EXIT_CLEAN
 
 

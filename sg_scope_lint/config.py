@@ -74,7 +74,7 @@ def parse_config(pyproject: Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"malformed TOML: {exc}", file=display) from None
     base = pyproject.parent
-    table = document.get("tool", {}).get(TABLE, {})
+    table: dict[str, Any] = document.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
     values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST,
@@ -86,15 +86,16 @@ def parse_config(pyproject: Path) -> Config:
                               file=display, line=line, key=f"tool.{TABLE}.{key}")
         expected, field_name, description = _KEYS[key]
         if not isinstance(value, expected) or (
-                expected is list and not all(isinstance(item, str) for item in value)):
+                isinstance(value, list) and not all(isinstance(item, str) for item in value)):
             raise ConfigError(f"must be {description}, found {value!r}", file=display, line=line,
                               key=f"tool.{TABLE}.{key}")
+        checked: Any = value  # its type was checked just above
         if key == "exclude":
-            values[field_name] = tuple(value)
+            values[field_name] = tuple(checked)
         elif key == "rules":
-            values[field_name] = tuple(base / item for item in value)
+            values[field_name] = tuple(base / item for item in checked)
         else:
-            values[field_name] = base / value
+            values[field_name] = base / checked
     return Config(**values)
 
 

@@ -9,12 +9,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .annotations import read_annotations
 from .cache import AnalysisCache
 from .discover import display_path
-from .prefilter import might_call_sendgrid
-from .rules import RuleSet
+from .prefilter import might_call_sendgrid, might_have_annotations
+from .rules import RuleSet, ScopeCatalogue
 from .secrets import find_keys
 from .types import (
+    Annotated,
+    AnnotationProblem,
+    AnnotationProblemKind,
     FileError,
     FileReport,
     HardCodedKey,
@@ -25,6 +29,7 @@ from .types import (
     Unknown,
     Unresolved,
 )
+from .wrappers import find_wrappers
 
 if TYPE_CHECKING:  # libcst is imported only when a file needs parsing
     from .symbols import ModuleAnalysis, ProjectFacts
@@ -35,18 +40,19 @@ MAX_PROJECT_ROUNDS = 5
 
 
 def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
-    """Find, resolve and match every SendGrid call in one file's bytes, on its own.
+    """Find, resolve and match every SendGrid call in one file's bytes, on its own, then apply
+    its `# sg-scope:` annotations.
 
     A file that cannot be parsed yields a `FileError` instead of calls; nothing is raised, so
     one bad file never hides the results of the others.
     """
     keys = _hard_coded_keys(data, path)
-    if not might_call_sendgrid(data):
-        return FileReport(path, keys=keys)
-    analysis = _analyse(data, path, "", False, None)
-    if isinstance(analysis, FileReport):
-        return _with_keys(analysis, keys)
-    return _with_keys(report_calls(path, analysis.calls, ruleset), keys)
+    report = FileReport(path)
+    if might_call_sendgrid(data):
+        analysis = _analyse(data, path, "", False, None)
+        report = analysis if isinstance(analysis, FileReport) else report_calls(
+            path, analysis.calls, ruleset)
+    return _with_keys(_annotate(report, data, ruleset.catalogue), keys)
 
 
 def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
@@ -128,7 +134,7 @@ def _too_deep_for_libcst(data: bytes) -> bool:
         return True
     except (SyntaxError, ValueError):
         return False  # newer syntax or an error: libcst reports it
-    stack = [(tree, 1)]
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_EXPRESSION_DEPTH:
@@ -183,16 +189,20 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     analyses: dict[Path, ModuleAnalysis] = {}
 
     pending = []
+    wrapper_marker = _names_pattern(ruleset.wrapper_functions)
     keys: dict[Path, tuple[HardCodedKey, ...]] = {}
+    annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
     for source in files:
         data = _read(source)
         if isinstance(data, FileReport):
             reports[source.path] = data
             continue
         keys[source.path] = _hard_coded_keys(data, source.shown)
-        if might_call_sendgrid(data):
+        if might_have_annotations(data):
+            annotated[source.path] = data
+        if might_call_sendgrid(data) or wrapper_marker.search(data):
             pending.append(source)
-    facts = ProjectFacts()
+    facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     for round_number in range(MAX_PROJECT_ROUNDS):
         results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None,
                                cache or AnalysisCache(None))
@@ -203,7 +213,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             else:
                 reports.pop(source.path, None)
                 analyses[source.path] = analysis
-        new_facts = _merge_facts(analyses.values())
+        new_facts = _merge_facts(analyses.values(), facts.wrappers)
         if new_facts == facts:
             break
         pending = _reached(files, by_module, facts, new_facts, analyses)
@@ -213,6 +223,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
         reports[path] = report_calls(shown[path], analysis.calls, ruleset)
+    for path, data in annotated.items():
+        reports[path] = _annotate(reports.get(path, FileReport(shown[path])), data,
+                                  ruleset.catalogue)
     return ScanResult(tuple(_with_keys(reports.get(f.path, FileReport(f.shown)),
                                        keys.get(f.path, ())) for f in files))
 
@@ -285,10 +298,10 @@ def _read(source: _SourceFile) -> bytes | FileReport:
         return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def _merge_facts(analyses: Iterable[ModuleAnalysis]) -> ProjectFacts:
+def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str]) -> ProjectFacts:
     from .symbols import ProjectFacts
 
-    merged = ProjectFacts()
+    merged = ProjectFacts(wrappers=wrappers)
     for analysis in analyses:
         merged.exports.update(analysis.exports)
         for qualname, passed in analysis.arguments.items():
@@ -324,6 +337,14 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
     return list(reached.values())
 
 
+def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes]:
+    """Files that may call one of these functions: they mention its name (never matches if none)."""
+    names = sorted({q.rpartition(".")[2] for q in qualnames})
+    if not names:
+        return re.compile(rb"(?!)")
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
+
+
 def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
     """A cheap byte test for files that may import one of `modules` (absolute or relative)."""
     alternatives = []
@@ -354,6 +375,51 @@ def _python_syntax_error(data: bytes) -> tuple[int, int, str] | None:
     except (ValueError, RecursionError, MemoryError):
         return None
     return None
+
+
+def _annotate(report: FileReport, data: bytes, catalogue: ScopeCatalogue) -> FileReport:
+    """The report with its file's annotations applied; unchanged when it has none to apply."""
+    if report.errors or not might_have_annotations(data):
+        return report
+    return _apply_annotations(report, data, catalogue)
+
+
+def _apply_annotations(report: FileReport, data: bytes, catalogue: ScopeCatalogue) -> FileReport:
+    """Resolve the unresolved calls that `# sg-scope:` annotations speak for.
+
+    An annotation covers the unresolved calls on its line; on a `def` line it also covers the
+    unresolved calls in that function's body and makes every call to the function (in this
+    file) an annotated call. An annotation that covers nothing is reported as unused.
+    """
+    found = read_annotations(data, report.path, catalogue)
+    if not found.valid and not found.problems:
+        return report
+    index = find_wrappers(data, report.path, {note.target_line for note in found.valid})
+    covered: dict[Unresolved, tuple[tuple[str, ...], Location]] = {}
+    annotated: list[Annotated] = []
+    problems: list[AnnotationProblem] = list(found.problems)
+    for note in found.valid:
+        wrapper = index.at(note.target_line)
+        hits = [u for u in report.unresolved if u.location.line == note.target_line or (
+            wrapper is not None and wrapper.line <= u.location.line <= wrapper.end_line)]
+        for call in hits:
+            scopes, where = covered.get(call, ((), note.location))
+            covered[call] = (tuple(dict.fromkeys(scopes + note.scopes)), where)
+        if wrapper is not None:
+            reason = f"calls `{wrapper.name}`, annotated on line {note.location.line}"
+            annotated += [Annotated(c.location, c.text, note.scopes, note.location, reason)
+                          for c in index.calls if c.wrapper == wrapper]
+        elif not hits:
+            problems.append(AnnotationProblem(note.location, AnnotationProblemKind.UNUSED,
+                                              str(note.target_line)))
+    annotated += [Annotated(call.location, call.chain, scopes, where, call.reason, call.key)
+                  for call, (scopes, where) in covered.items()]
+    return replace(
+        report,
+        unresolved=tuple(u for u in report.unresolved if u not in covered),
+        annotated=tuple(sorted(annotated, key=lambda a: (a.location, a.chain))),
+        annotation_problems=tuple(sorted(problems, key=lambda p: (p.location, p.detail))),
+    )
 
 
 def _error(path: str, line: int, col: int, message: str) -> FileReport:

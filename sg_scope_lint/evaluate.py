@@ -102,8 +102,9 @@ class Evaluator:
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
             template = self.value(node.left, scope, order)
             if isinstance(template, Str):
-                items = node.right.elements if isinstance(node.right, cst.Tuple) else [node.right]
-                values = [self.value(getattr(i, "value", i), scope, order) for i in items]
+                items = ([e.value for e in node.right.elements]
+                         if isinstance(node.right, cst.Tuple) else [node.right])
+                values = [self.value(item, scope, order) for item in items]
                 return Str(interpolate(template.pieces, PERCENT, values))
         return None
 
@@ -249,7 +250,9 @@ class Evaluator:
             bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
             if not bindings or bindings[0].annotation:
                 return node
-            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
+            bound = bindings[0].node
+            assert bound is not None
+            node, scope, order = bound, bindings[0].scope, bindings[0].order
             seen += 1
         return node
 
@@ -362,6 +365,9 @@ class Evaluator:
             return Request("send", key=function.key)
         if isinstance(function, Dynamic):
             return Request("", dynamic=function.reason, key=function.key)
+        wrapper = self._wrapper_name(function)
+        if wrapper:
+            return Request("call", (Step(StepKind.ATTRIBUTE, (wrapper,)),))
         if isinstance(function, Imported):
             if function.qualname in HTTP_FUNCTIONS:
                 return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
@@ -383,6 +389,14 @@ class Evaluator:
                 return Request("post", raw_path_steps(path), key=function.key)
             return Request("send", key=function.key)
         return None
+
+    def _wrapper_name(self, function: Value) -> str:
+        """The qualified name of a called in-house function that a rule gives scopes to."""
+        if isinstance(function, (Imported, Function, Factory)):
+            name = function.qualname
+            if name in self.facts.wrappers:
+                return name
+        return ""
 
     def _http(self, method: str | None, node: cst.Call, scope: Scope,
               order: int) -> Request | None:

@@ -1,7 +1,8 @@
 """Build, serialise, read and compare the required-scopes manifest.
 
 The manifest holds no line numbers or columns, so unrelated edits never change it: only a new
-or dropped scope, endpoint, file, unresolved call or unknown endpoint does.
+or dropped scope, endpoint, file, unresolved call or unknown endpoint does. Calls resolved by a
+`# sg-scope:` annotation count towards the scopes and are listed by file and call.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ManifestError
+from .secrets import redact
 from .types import ScanResult
 
 MANIFEST_VERSION = 1
@@ -36,6 +38,11 @@ def build(result: ScanResult) -> dict[str, Any]:
             entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
             entry["endpoints"].add(match.rule.endpoint)
             entry["files"].add(match.call.location.file)
+    for annotated in result.annotated:
+        for scope in annotated.scopes:
+            entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
+            entry["files"].add(annotated.location.file)
+    declared = {(a.location.file, a.chain, tuple(sorted(a.scopes))) for a in result.annotated}
     unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
     unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
     return {
@@ -46,6 +53,9 @@ def build(result: ScanResult) -> dict[str, Any]:
         },
         "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
         "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
+        # Calls whose scopes a `# sg-scope:` annotation declares: the tool does not know their
+        # endpoint, so they are listed by file and call rather than under `endpoints`.
+        "annotated": [{"file": f, "call": c, "scopes": list(s)} for f, c, s in sorted(declared)],
     }
 
 
@@ -80,7 +90,12 @@ def compare(on_disk: dict[str, Any] | None, needed: dict[str, Any]) -> ManifestD
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so no reader ever sees half a manifest."""
+    """Write through a temporary file and a rename, so no reader ever sees half a manifest.
+
+    Every file the tool writes goes through here, so every one is redacted: an API key that
+    reached the text by any path is written as `SG.abc…`.
+    """
+    text = redact(text)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

@@ -3,8 +3,8 @@
 This is the reviewer's view of a pull request ("this change now needs
 `suppression.spam_reports.read`, for `GET /v3/suppression/spam_reports` in `src/app.py`"), so
 an added scope is shown with the new manifest's endpoints and files, a dropped one with the
-old manifest's. Unresolved calls and unknown endpoints that come or go are listed too: they
-are where a scope may hide.
+old manifest's. Unresolved calls, unknown endpoints and annotated calls that come or go are
+listed too: they are where a scope may hide, or where a person declared one.
 """
 
 from __future__ import annotations
@@ -28,11 +28,15 @@ class ScopeChange:
 
 @dataclass(frozen=True, slots=True, order=True)
 class OpenItem:
-    """An unresolved call (`text` is the call) or unknown endpoint (`text` is the endpoint)."""
+    """An unresolved call, unknown endpoint or annotated call a manifest lists.
+
+    `text` is the call (the endpoint, for an unknown endpoint); `detail` is why a call is
+    unresolved, or the scopes an annotation declares.
+    """
 
     file: str
     text: str
-    reason: str = ""
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +47,14 @@ class ManifestChanges:
     unresolved_removed: tuple[OpenItem, ...] = ()
     unknown_added: tuple[OpenItem, ...] = ()
     unknown_removed: tuple[OpenItem, ...] = ()
+    annotated_added: tuple[OpenItem, ...] = ()
+    annotated_removed: tuple[OpenItem, ...] = ()
 
     @property
     def empty(self) -> bool:
         return not any((self.added, self.dropped, self.unresolved_added,
-                        self.unresolved_removed, self.unknown_added, self.unknown_removed))
+                        self.unresolved_removed, self.unknown_added, self.unknown_removed,
+                        self.annotated_added, self.annotated_removed))
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -66,6 +73,8 @@ def diff(old: dict[str, Any], new: dict[str, Any], old_name: str = "OLD",
     new_unresolved = _open_items(new, new_name, "unresolved", "call")
     old_unknown = _open_items(old, old_name, "unknown", "endpoint")
     new_unknown = _open_items(new, new_name, "unknown", "endpoint")
+    old_annotated = _open_items(old, old_name, "annotated", "call")
+    new_annotated = _open_items(new, new_name, "annotated", "call")
     return ManifestChanges(
         added=tuple(new_scopes[s] for s in sorted(set(new_scopes) - set(old_scopes))),
         dropped=tuple(old_scopes[s] for s in sorted(set(old_scopes) - set(new_scopes))),
@@ -73,6 +82,8 @@ def diff(old: dict[str, Any], new: dict[str, Any], old_name: str = "OLD",
         unresolved_removed=tuple(sorted(old_unresolved - new_unresolved)),
         unknown_added=tuple(sorted(new_unknown - old_unknown)),
         unknown_removed=tuple(sorted(old_unknown - new_unknown)),
+        annotated_added=tuple(sorted(new_annotated - old_annotated)),
+        annotated_removed=tuple(sorted(old_annotated - new_annotated)),
     )
 
 
@@ -95,10 +106,12 @@ def _open_items(data: dict[str, Any], name: str, section: str, field: str) -> se
     for index, item in enumerate(items):
         where = f"{section}[{index}]"
         file, text = item.get("file"), item.get(field)
-        reason = item.get("reason", "")
-        if not all(isinstance(value, str) for value in (file, text, reason)):
+        detail = item.get("reason", "")
+        scopes = item.get("scopes", [])
+        if not all(isinstance(value, str) for value in (file, text, detail)) or not (
+                isinstance(scopes, list) and all(isinstance(s, str) for s in scopes)):
             raise ManifestError(f"needs 'file' and '{field}' strings", file=name, key=where)
-        found.add(OpenItem(file, text, reason))
+        found.add(OpenItem(file, text, detail or ", ".join(scopes)))
     return found
 
 

@@ -77,7 +77,8 @@ def _source_order(root: ast.AST) -> Iterator[ast.AST]:
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
-    if hasattr(node, "lineno"):
+    if isinstance(node, (ast.expr, ast.stmt, ast.keyword, ast.arg, ast.excepthandler,
+                         ast.alias, ast.pattern)):
         return node.lineno, node.col_offset
     starts = [_start(child) for child in ast.iter_child_nodes(node)]
     return min(starts) if starts else (0, 0)

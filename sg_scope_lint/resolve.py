@@ -21,6 +21,9 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
         return Unresolved(call.location, call.dynamic, call.chain, call.key)
     if call.verb == "send":
         return CallSite(call.location, SEND_ENDPOINT, call.chain, call.key, call.grants)
+    if call.verb == "call":  # an in-house wrapper function a rule names
+        function = call.steps[0].pieces[0] or ""
+        return CallSite(call.location, Endpoint("CALL", (function,), 0), call.chain, call.key)
     segments: list[Segment] = []
     version = DEFAULT_VERSION
     for step in call.steps:
@@ -34,8 +37,9 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
                 return Unresolved(call.location, "the API version is computed at run time",
                                   call.chain, call.key)
             version = number
-    if version == NO_VERSION and segments and _is_version(segments[0]):
-        version = int(segments[0][1:])  # a full path such as /v3/mail/send written out
+    first = segments[0] if segments else None
+    if version == NO_VERSION and first is not None and _is_version(first):
+        version = int(first[1:])  # a full path such as /v3/mail/send written out
         segments = segments[1:]
     if segments and segments[0] is VALUE:
         return Unresolved(call.location, "the path starts with a value computed at run time",

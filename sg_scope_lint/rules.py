@@ -19,12 +19,16 @@ from .yamlfile import line_of, load_yaml
 SCHEMA_VERSION = 1
 CATALOGUE_FILE = "scopes.yaml"
 METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+# In-house wrapper functions (`function:` rules) are matched as this pseudo-method on a one-segment
+# path holding the function's qualified name, so one matcher serves both kinds of rule.
+FUNCTION_METHOD = "CALL"
 SCOPE_KINDS = ("grantable", "automatic", "billing", "separate_key", "legacy")
 
 _RULE_KEYS = frozenset(
-    {"id", "method", "path", "scopes", "any_of", "scopes_by_value", "source", "confidence",
-     "note", "deprecated"}
+    {"id", "method", "path", "function", "scopes", "any_of", "scopes_by_value", "source",
+     "confidence", "note", "deprecated"}
 )
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PARAM = re.compile(r"^\{[A-Za-z_][A-Za-z0-9_]*\}$")
 _LITERAL = re.compile(r"^[A-Za-z0-9_.:\-]+$")
@@ -106,6 +110,11 @@ class RuleSet:
         if rule.any_of:
             return Match(call, rule, rule.any_of[0])
         return Match(call, rule, rule.scopes)
+
+    @property
+    def wrapper_functions(self) -> frozenset[str]:
+        """Qualified names of the in-house functions users' rules give scopes to."""
+        return frozenset(r.path[1:] for r in self.rules if r.method == FUNCTION_METHOD)
 
     def by_id(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)
@@ -229,16 +238,25 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
     unknown = sorted(set(entry) - _RULE_KEYS)
     if unknown:
         raise fail(f"unknown key (expected one of {', '.join(sorted(_RULE_KEYS))})", unknown[0])
-    for key in ("id", "method", "path", "source"):
+    target = ("function",) if "function" in entry else ("method", "path")
+    if "function" in entry and ({"method", "path"} & set(entry)):
+        raise fail("a rule names either a `function` or a `method` and `path`", "function")
+    for key in ("id", *target, "source"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise fail("is required and must be a non-empty string", key)
+    rule_id = str(rule_id)
     if not _ID.match(rule_id):
         raise fail("ids are kebab-case: lower-case letters, digits and dashes", "id")
-    method = entry["method"]
-    if method not in METHODS:
-        raise fail(f"'{method}' is not one of {', '.join(sorted(METHODS))}", "method")
-    path = entry["path"]
-    _check_path(path, entry.get("deprecated") is True, fail)
+    if "function" in entry:
+        if not _DOTTED.match(entry["function"]):
+            raise fail(f"'{entry['function']}' is not a dotted name like myapp.mail.send_welcome",
+                       "function")
+        method, path = FUNCTION_METHOD, "/" + entry["function"]
+    else:
+        method, path = entry["method"], entry["path"]
+        if method not in METHODS:
+            raise fail(f"'{method}' is not one of {', '.join(sorted(METHODS))}", "method")
+        _check_path(path, entry.get("deprecated") is True, fail)
     confidence_text = entry.get("confidence", "inferred")
     try:
         confidence = Confidence(confidence_text)

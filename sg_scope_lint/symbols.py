@@ -181,6 +181,7 @@ class ProjectFacts:
 
     exports: dict[str, Value] = field(default_factory=dict)
     arguments: dict[str, dict[int | str, Value]] = field(default_factory=dict)
+    wrappers: frozenset[str] = frozenset()  # in-house functions that rules give scopes to
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class Endpoint:
         return "/" + "/".join("{}" if segment is VALUE else segment for segment in self.parts)
 
     def __str__(self) -> str:
+        if self.method == "CALL":  # a call of an in-house wrapper function named by a rule
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
 
@@ -119,6 +121,8 @@ class Rule:
 
     @property
     def endpoint(self) -> str:
+        if self.method == "CALL":  # a rule for an in-house wrapper function
+            return f"{self.path[1:]}()"
         return f"{self.method} {self.path}"
 
     def scope_text(self) -> str:
@@ -157,6 +161,45 @@ class Unknown:
 
 
 @dataclass(frozen=True, slots=True)
+class Annotated:
+    """A call the tool could not resolve, whose scopes a `# sg-scope:` comment declares.
+
+    `annotation` is where the comment is: on the call's line, the line above it, or the `def`
+    line of the wrapper the call is in or calls. `reason` says why the tool could not resolve
+    the call itself, so a reader can judge whether the annotation is still needed.
+    """
+
+    location: Location
+    chain: str
+    scopes: tuple[str, ...]
+    annotation: Location
+    reason: str
+    key: str = ""
+
+
+class AnnotationProblemKind(str, enum.Enum):
+    """What is wrong with a `# sg-scope:` comment."""
+
+    MALFORMED = "malformed"  # not `# sg-scope: name, name`
+    UNKNOWN_SCOPE = "unknown-scope"  # a name the scope catalogue does not hold
+    UNUSED = "unused"  # no unresolved call and no `def` on the line it speaks for
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationProblem:
+    """A `# sg-scope:` comment that declares nothing usable; it resolves no call.
+
+    `detail` is what is wrong (malformed), the unknown name (unknown-scope), or the line the
+    comment speaks for (unused); `suggestions` are catalogue names close to an unknown name.
+    """
+
+    location: Location
+    kind: AnnotationProblemKind
+    detail: str
+    suggestions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class HardCodedKey:
     """A SendGrid API key written into a scanned file; `redacted` is all that is ever shown."""
 
@@ -172,29 +215,6 @@ class Level(str, enum.Enum):
     NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Finding:
-    """One problem to report, whichever stage found it, in the shape every CI format needs.
-
-    The scan feeds it (unresolved calls, unknown endpoints, unreadable files, hard-coded keys),
-    and so can any later comparison (a key config's missing or excess scopes). `chain` names
-    the subject without a line number: the call's source text for a call, the redacted key for
-    a key, the scope for a granted-but-unneeded scope, "" for a whole-file problem. So
-    `identity` — code, file and chain — survives code moving around, and baselines and SARIF
-    fingerprints are built from it. `code` is a row of `codes.CODES`, which gives `level`.
-    """
-
-    location: Location
-    code: str
-    level: Level
-    message: str
-    chain: str = ""
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        return (self.code, self.location.file, self.chain)
-
-
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything one scanned file contributes to the result."""
@@ -204,6 +224,8 @@ class FileReport:
     unresolved: tuple[Unresolved, ...] = ()
     unknown: tuple[Unknown, ...] = ()
     errors: tuple[FileError, ...] = ()
+    annotated: tuple[Annotated, ...] = ()
+    annotation_problems: tuple[AnnotationProblem, ...] = ()
     keys: tuple[HardCodedKey, ...] = ()
 
 
@@ -230,13 +252,49 @@ class ScanResult:
         return tuple(e for f in self.files for e in f.errors)
 
     @property
+    def annotated(self) -> tuple[Annotated, ...]:
+        return tuple(a for f in self.files for a in f.annotated)
+
+    @property
+    def annotation_problems(self) -> tuple[AnnotationProblem, ...]:
+        return tuple(p for f in self.files for p in f.annotation_problems)
+
+    @property
     def keys(self) -> tuple[HardCodedKey, ...]:
         return tuple(k for f in self.files for k in f.keys)
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        """The minimal scope set: the union of what every matched call needs, sorted."""
-        return tuple(sorted({scope for match in self.matches for scope in match.scopes}))
+        """The minimal scope set: what every matched or annotated call needs, sorted."""
+        needed = {scope for match in self.matches for scope in match.scopes}
+        needed.update(scope for annotated in self.annotated for scope in annotated.scopes)
+        return tuple(sorted(needed))
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message.
+
+    Every front end reads this one model: flake8, and the CI formats (SARIF, GitHub, Markdown)
+    and the baseline of `scan`. `chain` names the subject without a line number (the call's
+    source for a call, the endpoint for a call lacking a granted scope, the redacted key for a
+    key, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
+    baselines and SARIF fingerprints are built from it.
+    """
+
+    location: Location
+    code: str
+    message: str
+    chain: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.location.file, self.chain)
+
+    @property
+    def text(self) -> str:
+        """The message without its leading code, for formats that show the code apart."""
+        return self.message.removeprefix(f"{self.code} ")
 
 
 class StepKind(str, enum.Enum):

@@ -45,8 +45,8 @@ def unknown(file: str, line: int, chain: str = "sg.client.no_such_thing.get") ->
     return Unknown(CallSite(Location(file, line, 5), Endpoint("GET", segments), chain))
 
 
-def file_error(file: str, line: int = 2, message: str = "syntax error: invalid syntax") -> FileError:
-    return FileError(Location(file, line, 7), message)
+def file_error(file: str, line: int = 2) -> FileError:
+    return FileError(Location(file, line, 7), "syntax error: invalid syntax")
 
 
 def key(file: str, line: int) -> HardCodedKey:

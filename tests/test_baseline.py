@@ -22,9 +22,9 @@ HEAD = APP + NEW_FINDING  # one unresolved call: getattr(sg.client, name).get
 def test_build_counts_by_identity_and_leaves_keys_out() -> None:
     recorded = baseline.build(findings.scan_findings(sample()))
     assert recorded.entries == (
+        baseline.Entry("SGS001", "src/broken.py", "", 1),
         baseline.Entry("SGS101", "src/app.py", "getattr(sg.client, name).get", 1),
         baseline.Entry("SGS102", "src/app.py", "sg.client.no_such_thing.get", 1),
-        baseline.Entry("SGS103", "src/broken.py", "", 1),
     )
 
 
@@ -40,11 +40,11 @@ def test_split_moved_code_is_known_and_a_second_copy_is_new() -> None:
     recorded = baseline.build(findings.scan_findings(sample()))
     moved = findings.scan_findings(sample(offset=30))
     split = baseline.split(recorded, moved)
-    assert [f.code for f in split.new] == ["SGS104"]  # a key is never baselined
+    assert [f.code for f in split.new] == ["SGS002"]  # a key is never baselined
     assert len(split.known) == 3 and split.gone == ()
     doubled = baseline.split(recorded, (*moved, *moved))
-    assert sorted(f.code for f in doubled.new) == ["SGS101", "SGS102", "SGS103", "SGS104",
-                                                   "SGS104"]
+    assert sorted(f.code for f in doubled.new) == ["SGS001", "SGS002", "SGS002", "SGS101",
+                                                   "SGS102"]
 
 
 def test_split_lists_what_disappeared_with_its_count() -> None:
@@ -134,8 +134,8 @@ def test_new_unresolved_and_unknown_calls_are_reported(project: Path, capsys) ->
     assert code == 1
     assert [line.split("::")[1].split(",")[0:2] for line in out.splitlines()] == [
         ["warning file=src/app.py", "line=10"], ["warning file=src/app.py", "line=11"]]
-    assert "unresolved-call::cannot tell which endpoint `getattr(sg.client, other).delete`" in out
-    assert "unknown-endpoint::no rule covers `GET /v3/no_such_thing`" in out
+    assert "unresolved-call::cannot resolve SendGrid call `getattr(sg.client, other).delete`" in out
+    assert "unknown-endpoint::`GET /v3/no_such_thing` is not covered by any rule" in out
     assert "1 known finding(s) not shown, 2 new" in err
 
 

@@ -131,7 +131,8 @@ def test_the_workflow_has_every_piece_the_page_promises() -> None:
                   '"$GITHUB_STEP_SUMMARY"', "manifest --check", "--format github",
                   "sg-scope-lint diff"):
         assert piece in scripts
-    assert steps[-1]["run"].startswith("sg-scope-lint scan") and "continue-on-error" not in steps[-1]
+    assert steps[-1]["run"].startswith("sg-scope-lint scan")
+    assert "continue-on-error" not in steps[-1]
 
 
 def test_clean_repository_passes_and_reports(project: Path, capsys) -> None:

@@ -10,7 +10,7 @@ from scan_values import sample
 
 from sg_scope_lint.cli import main
 from sg_scope_lint.reporters import github_report
-from sg_scope_lint.types import Finding, Level, Location
+from sg_scope_lint.types import Finding, Location
 
 
 @pytest.mark.parametrize(("text", "data", "prop"), [
@@ -27,31 +27,31 @@ def test_escaping_follows_the_runner(text: str, data: str, prop: str) -> None:
 
 def test_each_finding_is_one_command_at_its_level() -> None:
     assert github_report.render(sample()).splitlines() == [
-        "::error file=src/app.py,line=1,col=12,title=SGS104 hard-coded-key::hard-coded SendGrid "
+        "::error file=src/app.py,line=1,col=12,title=SGS002 hard-coded-key::hard-coded SendGrid "
         "API key SG.abc…: revoke it and load the key from the environment",
-        "::warning file=src/app.py,line=7,col=5,title=SGS101 unresolved-call::cannot tell which "
-        "endpoint `getattr(sg.client, name).get` reaches: the attribute name is computed at run "
-        "time (getattr)",
-        "::warning file=src/app.py,line=8,col=5,title=SGS102 unknown-endpoint::no rule covers "
-        "`GET /v3/no_such_thing` (called as `sg.client.no_such_thing.get`)",
-        "::error file=src/broken.py,line=2,col=7,title=SGS103 file-error::syntax error: invalid "
-        "syntax",
+        "::warning file=src/app.py,line=7,col=5,title=SGS101 unresolved-call::cannot resolve "
+        "SendGrid call `getattr(sg.client, name).get`: the attribute name is computed at run "
+        "time (getattr); declare its scopes with `# sg-scope:`",
+        "::warning file=src/app.py,line=8,col=5,title=SGS102 unknown-endpoint::`GET "
+        "/v3/no_such_thing` is not covered by any rule",
+        "::error file=src/broken.py,line=2,col=7,title=SGS001 file-not-analysed::cannot analyse "
+        "the file: syntax error: invalid syntax",
     ]
 
 
 def test_hostile_text_stays_inside_its_command() -> None:
-    finding = Finding(Location("a,b:c.py", 3, 1), "SGS101", Level.NOTE,
-                      "first\n::error file=x.py::injected")
+    finding = Finding(Location("a,b:c.py", 3, 1), "SGS101",
+                      "SGS101 first\n::error file=x.py::injected")
     line = github_report.render_findings([finding])
     assert line.count("\n") == 1
-    assert line == ("::notice file=a%2Cb%3Ac.py,line=3,col=1,title=SGS101 unresolved-call::"
+    assert line == ("::warning file=a%2Cb%3Ac.py,line=3,col=1,title=SGS101 unresolved-call::"
                     "first%0A::error file=x.py::injected\n")
 
 
 def test_a_finding_without_a_line_names_only_the_file() -> None:
-    finding = Finding(Location("sendgrid-key.yaml", 0, 0), "SGS103", Level.ERROR, "m")
+    finding = Finding(Location("sendgrid-key.yaml", 0, 0), "SGS201", "SGS201 m")
     assert github_report.annotation(finding) == (
-        "::error file=sendgrid-key.yaml,title=SGS103 file-error::m")
+        "::error file=sendgrid-key.yaml,title=SGS201 scope-not-granted::m")
 
 
 def test_cli_prints_annotations_and_exits_1_on_findings(tmp_path: Path, ci_rules: object,
@@ -62,8 +62,8 @@ def test_cli_prints_annotations_and_exits_1_on_findings(tmp_path: Path, ci_rules
                                      "sg.send({})\nsg.client.nope.get()\n")
     assert main(["scan", "--format", "github"]) == 1
     assert capsys.readouterr().out == (
-        "::warning file=app.py,line=4,col=1,title=SGS102 unknown-endpoint::no rule covers "
-        "`GET /v3/nope` (called as `sg.client.nope.get`)\n")
+        "::warning file=app.py,line=4,col=1,title=SGS102 unknown-endpoint::`GET /v3/nope` is "
+        "not covered by any rule\n")
     (tmp_path / "app.py").write_text("import sendgrid\nsendgrid.SendGridAPIClient().send({})\n")
     assert main(["scan", "--format", "github"]) == 0
     assert capsys.readouterr().out == ""

@@ -14,6 +14,7 @@ from sg_scope_lint import manifest_diff
 from sg_scope_lint.cli import main
 from sg_scope_lint.errors import ManifestError
 from sg_scope_lint.manifest_diff import OpenItem, ScopeChange
+from sg_scope_lint.reporters.diff_report import DIFF_FORMATS
 
 
 
@@ -116,3 +117,13 @@ def test_a_missing_or_broken_manifest_exits_2(before_and_after: Path, capsys) ->
     (before_and_after / "broken.json").write_text("{")
     assert main(["diff", "broken.json", "after.json"]) == 2
     assert "broken.json:1: not valid JSON" in capsys.readouterr().err
+
+
+def test_annotated_calls_that_come_and_go_are_listed() -> None:
+    declared = {"file": "a.py", "call": "sg.client._(kind).get", "scopes": ["templates.read"]}
+    changes = manifest_diff.diff(OLD, {**OLD, "annotated": [declared]})
+    assert changes.annotated_added == (OpenItem("a.py", "sg.client._(kind).get",
+                                                "templates.read"),)
+    assert "Annotated calls added:\n  + a.py: sg.client._(kind).get (templates.read)" in (
+        DIFF_FORMATS["text"](changes))
+    assert manifest_diff.diff({**OLD, "annotated": [declared]}, OLD).annotated_removed

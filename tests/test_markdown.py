@@ -7,7 +7,7 @@ import pytest
 from scan_values import SEND, match, sample
 
 from sg_scope_lint.reporters import markdown_report, markup
-from sg_scope_lint.types import FileReport, ScanResult
+from sg_scope_lint.types import Annotated, FileReport, Location, ScanResult
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -32,16 +32,15 @@ def test_summary_sections_in_reading_order() -> None:
         "### Required scopes (2)",
         "### Required scopes by key",
         "### Findings (4)",
-        "#### SGS101 SendGrid call whose endpoint cannot be known without running the code (1)",
-        "#### SGS102 SendGrid call to an endpoint no rule covers (1)",
-        "#### SGS103 Scanned file that cannot be read or parsed (1)",
-        "#### SGS104 SendGrid API key written into the source (1)",
+        "#### SGS001 file-not-analysed (1)",
+        "#### SGS002 hard-coded-key (1)",
+        "#### SGS101 unresolved-call (1)",
+        "#### SGS102 unknown-endpoint (1)",
         "<summary>Call sites (2)</summary>",
     ]
     assert "| `mail.send` | `POST /v3/mail/send` | `src/app.py` |" in text
     assert "| `SENDGRID_API_KEY` | `mail.send`, `templates.read` |" in text
-    assert ("- `src/app.py:8:5` no rule covers `GET /v3/no_such_thing` (called as "
-            "`sg.client.no_such_thing.get`)") in text
+    assert "- `src/app.py:8:5` `GET /v3/no_such_thing` is not covered by any rule" in text
     assert ("| `src/app.py:6:5` | `GET /v3/templates/{template_id}` | `templates.read` | "
             "`templates-get` | `sg.client.templates._(tid).get` |") in text
     assert text.endswith("</details>\n")
@@ -70,3 +69,13 @@ def test_long_lists_are_capped_with_a_count(monkeypatch: pytest.MonkeyPatch) -> 
     text = markdown_report.render(many)
     assert text.count("| `a.py:") == 2
     assert "… and 3 more call sites" in text
+
+
+def test_annotated_calls_count_towards_scopes_and_call_sites() -> None:
+    declared = Annotated(Location("a.py", 4, 5), "sg.client._(kind).get", ("templates.read",),
+                         Location("a.py", 3, 1), "the path starts with a variable", "MAIL_KEY")
+    text = markdown_report.render(ScanResult((FileReport("a.py", annotated=(declared,)),)))
+    assert "| `templates.read` | (annotated calls) | `a.py` |" in text
+    assert "| `MAIL_KEY` | `templates.read` |" in text
+    assert ("| `a.py:4:5` | (annotated) | `templates.read` | `# sg-scope` on line 3 | "
+            "`sg.client._(kind).get` |") in text

@@ -9,26 +9,20 @@ from typing import Any
 
 import jsonschema
 import pytest
-from scan_values import sample
+from scan_values import APP as SAMPLE_APP
+from scan_values import NEW_FINDING, sample
 
 from sg_scope_lint.cli import main
-from sg_scope_lint.codes import CODES
+from sg_scope_lint import codedocs
+from sg_scope_lint.codes import BY_CODE
 from sg_scope_lint.reporters import sarif_report
-from sg_scope_lint.types import Finding, Level, Location
+from sg_scope_lint.types import Finding, Location
 
 SCHEMA = json.loads((Path(__file__).parent / "sarif" / "sarif-schema-2.1.0.json").read_text())
 FAKE_KEY = "SG." + "a" * 22 + "." + "b" * 43  # built here so no key-shaped literal is committed
 
-APP = """\
-import sendgrid
-sg = sendgrid.SendGridAPIClient()
-
-def welcome(message, tid, name):
-    sg.send(message)
-    getattr(sg.client, name).get()
-    sg.client.no_such_thing.get()
-    return sg.client.templates._(tid).get()
-"""
+# One unresolved call (line 9) and one unknown endpoint (line 10).
+APP = SAMPLE_APP + NEW_FINDING + "    sg.client.no_such_thing.get()\n"
 
 
 def validate(text: str) -> dict[str, Any]:
@@ -59,7 +53,7 @@ def test_scan_with_findings_validates_and_is_byte_identical(project: Path, capsy
     assert code == 1
     log = validate(first)
     results = log["runs"][0]["results"]
-    assert sorted({r["ruleId"] for r in results}) == ["SGS101", "SGS102", "SGS103", "SGS104"]
+    assert sorted({r["ruleId"] for r in results}) == ["SGS001", "SGS002", "SGS101", "SGS102"]
     assert FAKE_KEY not in first
     second = sarif(capsys)[1]  # the second run reads the analysis cache the first wrote
     assert second == first
@@ -73,10 +67,10 @@ def test_results_point_at_relative_escaped_uris(project: Path, capsys) -> None:
     locations = [(r["ruleId"], r["locations"][0]["physicalLocation"]) for r in run["results"]]
     assert [(rule, p["artifactLocation"]["uri"], p["artifactLocation"]["uriBaseId"],
              p["region"]["startLine"]) for rule, p in locations] == [
-        ("SGS101", "src/app.py", "%SRCROOT%", 6),
-        ("SGS102", "src/app.py", "%SRCROOT%", 7),
-        ("SGS103", "src/bro%20ken.py", "%SRCROOT%", 2),
-        ("SGS104", "src/settings.py", "%SRCROOT%", 1),
+        ("SGS101", "src/app.py", "%SRCROOT%", 9),
+        ("SGS102", "src/app.py", "%SRCROOT%", 10),
+        ("SGS001", "src/bro%20ken.py", "%SRCROOT%", 2),
+        ("SGS002", "src/settings.py", "%SRCROOT%", 1),
     ]
     assert str(project) not in json.dumps(log)
 
@@ -85,15 +79,19 @@ def test_every_code_is_a_rule_with_help_and_results_point_at_theirs(project: Pat
                                                                      capsys) -> None:
     run = validate(sarif(capsys)[1])["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == sorted(CODES)
+    docs = codedocs.load()
+    assert [r["id"] for r in rules] == sorted(BY_CODE)
     for rule in rules:
-        code = CODES[rule["id"]]
+        code, doc = BY_CODE[rule["id"]], docs[rule["id"]]
         assert rule["name"] == code.name
         assert rule["defaultConfiguration"]["level"] == code.level.value
-        assert code.why in rule["help"]["text"] and code.fix in rule["help"]["markdown"]
+        assert rule["help"] == {"text": doc.text, "markdown": doc.markdown}
+        assert rule["fullDescription"]["text"] == doc.summary
+        assert doc.summary.startswith(rule["shortDescription"]["text"][:-1])
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
-        assert result["level"] == CODES[result["ruleId"]].level.value
+        assert result["level"] == BY_CODE[result["ruleId"]].level.value
+        assert not result["message"]["text"].startswith("SGS")
 
 
 def test_fingerprints_ignore_line_numbers(project: Path, capsys) -> None:
@@ -108,11 +106,11 @@ def test_fingerprints_ignore_line_numbers(project: Path, capsys) -> None:
     assert after == before
     lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"]
              for r in json.loads(sarif(capsys)[1])["runs"][0]["results"]]
-    assert lines[:2] == [9, 10]
+    assert lines[:2] == [12, 13]
 
 
 def test_identical_calls_in_one_file_get_distinct_fingerprints() -> None:
-    twice = [Finding(Location("a.py", line, 1), "SGS101", Level.WARNING, "m", "x.get")
+    twice = [Finding(Location("a.py", line, 1), "SGS101", "SGS101 m", "x.get")
              for line in (3, 9)]
     results = json.loads(sarif_report.render_findings(twice))["runs"][0]["results"]
     prints = {r["partialFingerprints"][sarif_report.FINGERPRINT] for r in results}
@@ -120,7 +118,7 @@ def test_identical_calls_in_one_file_get_distinct_fingerprints() -> None:
 
 
 def test_a_finding_without_a_line_has_no_region_and_stays_valid() -> None:
-    whole_file = Finding(Location("sendgrid-key.yaml", 0, 0), "SGS103", Level.ERROR, "m")
+    whole_file = Finding(Location("sendgrid-key.yaml", 0, 0), "SGS201", "SGS201 m")
     log = validate(sarif_report.render_findings([whole_file]))
     assert "region" not in log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
 

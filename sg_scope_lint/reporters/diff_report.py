@@ -22,6 +22,8 @@ def as_data(changes: ManifestChanges) -> dict[str, Any]:
                        "removed": items(changes.unresolved_removed)},
         "unknown": {"added": items(changes.unknown_added),
                     "removed": items(changes.unknown_removed)},
+        "annotated": {"added": items(changes.annotated_added),
+                      "removed": items(changes.annotated_removed)},
     }
 
 
@@ -38,7 +40,7 @@ def render_text(changes: ManifestChanges) -> str:
             out += [f"    in {file}" for file in scope.files]
     for title, sign, items in _open_sections(changes):
         out.append(f"{title}:")
-        out += [f"  {sign} {item.file}: {item.text}" + (f" ({item.reason})" if item.reason else "")
+        out += [f"  {sign} {item.file}: {item.text}" + (f" ({item.detail})" if item.detail else "")
                 for item in items]
     return "\n".join(out) + "\n"
 
@@ -54,7 +56,7 @@ def render_markdown(changes: ManifestChanges) -> str:
         out += [*capped(rows, len(rows), "scope changes"), ""]
     for title, _, items in _open_sections(changes):
         lines = [f"- {code(item.file)}: {code(item.text)}"
-                 + (f" ({prose(item.reason)})" if item.reason else "") for item in items]
+                 + (f" ({prose(item.detail)})" if item.detail else "") for item in items]
         out += [f"**{title}**", "", *capped(lines, len(lines), "entries"), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -69,7 +71,9 @@ def _open_sections(changes: ManifestChanges) -> list[tuple[str, str, tuple[OpenI
     sections = [("Unresolved calls added", "+", changes.unresolved_added),
                 ("Unresolved calls gone", "-", changes.unresolved_removed),
                 ("Unknown endpoints added", "+", changes.unknown_added),
-                ("Unknown endpoints gone", "-", changes.unknown_removed)]
+                ("Unknown endpoints gone", "-", changes.unknown_removed),
+                ("Annotated calls added", "+", changes.annotated_added),
+                ("Annotated calls gone", "-", changes.annotated_removed)]
     return [section for section in sections if section[2]]
 
 

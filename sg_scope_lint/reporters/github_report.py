@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..codes import CODES
+from ..codes import BY_CODE
 from ..findings import scan_findings
 from ..types import Finding, Level, ScanResult
 
@@ -33,9 +33,10 @@ def annotation(finding: Finding) -> str:
         properties["line"] = str(location.line)
         if location.col >= 1:
             properties["col"] = str(location.col)
-    properties["title"] = f"{finding.code} {CODES[finding.code].name}"
+    code = BY_CODE[finding.code]
+    properties["title"] = f"{code.code} {code.name}"
     listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
-    return f"::{COMMANDS[finding.level]} {listed}::{escape_data(finding.message)}"
+    return f"::{COMMANDS[code.level]} {listed}::{escape_data(finding.text)}"
 
 
 def escape_data(text: str) -> str:

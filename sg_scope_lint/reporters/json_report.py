@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..findings import annotation_finding
 from ..types import ScanResult
 
 
@@ -28,6 +29,17 @@ def as_data(result: ScanResult) -> dict[str, Any]:
              "path": u.call.endpoint.path, "reason": "no rule covers this endpoint",
              "call": u.call.chain}
             for u in result.unknown
+        ],
+        "annotated": [
+            {"file": a.location.file, "line": a.location.line, "col": a.location.col,
+             "scopes": list(a.scopes), "annotation_line": a.annotation.line, "reason": a.reason,
+             "call": a.chain}
+            for a in result.annotated
+        ],
+        "annotation_errors": [
+            {"file": f.location.file, "line": f.location.line, "col": f.location.col,
+             "code": f.code, "message": f.message}
+            for f in map(annotation_finding, result.annotation_problems)
         ],
         "errors": [
             {"file": e.location.file, "line": e.location.line, "col": e.location.col,

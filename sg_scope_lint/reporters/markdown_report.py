@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .. import manifest
-from ..codes import CODES
+from ..codes import BY_CODE
 from ..findings import scan_findings
 from ..types import Finding, ScanResult
 from .markup import capped, cell, code, code_list, prose
@@ -43,9 +43,14 @@ def _scopes(result: ScanResult) -> list[str]:
     if not needed:
         return [*out, "None: no call that needs a scope was found.", ""]
     out += ["| scope | endpoints | files |", "|---|---|---|"]
-    rows = [f"| {cell(code(scope))} | {cell(code_list(entry['endpoints']))} | "
+    rows = [f"| {cell(code(scope))} | {_endpoints(entry['endpoints'])} | "
             f"{cell(code_list(entry['files']))} |" for scope, entry in needed.items()]
     return [*out, *capped(rows, len(rows), "scopes"), ""]
+
+
+def _endpoints(endpoints: list[str]) -> str:
+    # A scope that only `# sg-scope:` annotations declare has no endpoint the tool knows.
+    return cell(code_list(endpoints)) if endpoints else "(annotated calls)"
 
 
 def _keys(result: ScanResult) -> list[str]:
@@ -53,6 +58,8 @@ def _keys(result: ScanResult) -> list[str]:
     by_key: dict[str, set[str]] = defaultdict(set)
     for match in result.matches:
         by_key[match.call.key or UNKNOWN_KEY_LABEL].update(match.scopes)
+    for annotated in result.annotated:
+        by_key[annotated.key or UNKNOWN_KEY_LABEL].update(annotated.scopes)
     if set(by_key) <= {UNKNOWN_KEY_LABEL}:
         return []
     out = ["### Required scopes by key", "", "| key | scopes |", "|---|---|"]
@@ -70,19 +77,23 @@ def _findings(problems: list[Finding]) -> list[str]:
     out = [f"### Findings ({len(problems)})", ""]
     for name in sorted(by_code):
         group = by_code[name]
-        out += [f"#### {name} {prose(CODES[name].title)} ({len(group)})", ""]
-        lines = [f"- {code(str(f.location))} {prose(f.message)}" for f in group]
+        out += [f"#### {name} {BY_CODE[name].name} ({len(group)})", ""]
+        lines = [f"- {code(str(f.location))} {prose(f.text)}" for f in group]
         out += [*capped(lines, len(lines), "findings"), ""]
     return out
 
 
 def _call_sites(result: ScanResult) -> list[str]:
-    matches = sorted(result.matches, key=lambda m: m.call.location)
-    if not matches:
+    """Matched calls with their rule, and annotated calls with the line of their annotation."""
+    rows = [(m.call.location, code(m.rule.endpoint), code_list(m.scopes), code(m.rule.id),
+             m.call.chain) for m in result.matches]
+    rows += [(a.location, "(annotated)", code_list(a.scopes),
+              f"`# sg-scope` on line {a.annotation.line}", a.chain) for a in result.annotated]
+    if not rows:
         return []
-    out = ["<details>", f"<summary>Call sites ({len(matches)})</summary>", "",
+    rows.sort(key=lambda row: row[0])
+    out = ["<details>", f"<summary>Call sites ({len(rows)})</summary>", "",
            "| location | endpoint | scopes | rule | call |", "|---|---|---|---|---|"]
-    rows = [f"| {cell(code(str(m.call.location)))} | {cell(code(m.rule.endpoint))} | "
-            f"{cell(code_list(m.scopes))} | {cell(code(m.rule.id))} | "
-            f"{cell(code(m.call.chain))} |" for m in matches]
-    return [*out, *capped(rows, len(rows), "call sites"), "", "</details>", ""]
+    lines = [f"| {cell(code(str(where)))} | {cell(endpoint)} | {cell(scopes)} | {cell(rule)} | "
+             f"{cell(code(chain))} |" for where, endpoint, scopes, rule, chain in rows]
+    return [*out, *capped(lines, len(lines), "call sites"), "", "</details>", ""]

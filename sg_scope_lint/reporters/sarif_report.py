@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__
-from ..codes import CODES, Code
+from .. import __version__, codedocs
+from ..codes import BY_CODE, CODES, Code
 from ..findings import scan_findings
 from ..types import Finding, ScanResult
 
@@ -33,7 +33,8 @@ def render(result: ScanResult) -> str:
 
 def render_findings(findings: Iterable[Finding]) -> str:
     """Any findings (the scan's, a key-config check's) as one SARIF run."""
-    codes = sorted(CODES.values(), key=lambda c: c.code)
+    codes = sorted(CODES, key=lambda c: c.code)
+    docs = codedocs.load()
     index = {c.code: number for number, c in enumerate(codes)}
     seen: Counter[tuple[str, str, str]] = Counter()
     results = []
@@ -47,7 +48,7 @@ def render_findings(findings: Iterable[Finding]) -> str:
         "runs": [{
             "tool": {"driver": {"name": "sg-scope-lint", "version": __version__,
                                 "semanticVersion": __version__,
-                                "rules": [_rule(code) for code in codes]}},
+                                "rules": [_rule(code, docs.get(code.code)) for code in codes]}},
             "originalUriBaseIds": {SRCROOT: {"description": {
                 "text": "The folder sg-scope-lint ran in; every result's path is relative "
                         "to it."}}},
@@ -58,19 +59,15 @@ def render_findings(findings: Iterable[Finding]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _rule(code: Code) -> dict[str, Any]:
-    return {
-        "id": code.code,
-        "name": code.name,
-        "shortDescription": {"text": code.title},
-        "fullDescription": {"text": code.what},
-        "help": {
-            "text": f"{code.what}\n\nWhy is this bad? {code.why}\n\nWhat to do: {code.fix}",
-            "markdown": f"## What it does\n{code.what}\n\n## Why is this bad?\n{code.why}\n\n"
-                        f"## What to do\n{code.fix}",
-        },
-        "defaultConfiguration": {"level": code.level.value},
-    }
+def _rule(code: Code, doc: codedocs.CodeDoc | None) -> dict[str, Any]:
+    """A rule per code, its help the code's section of docs/codes.md."""
+    rule: dict[str, Any] = {"id": code.code, "name": code.name}
+    if doc is not None:
+        rule["shortDescription"] = {"text": doc.summary.split(". ")[0].rstrip(".") + "."}
+        rule["fullDescription"] = {"text": doc.summary}
+        rule["help"] = {"text": doc.text, "markdown": doc.markdown}
+    rule["defaultConfiguration"] = {"level": code.level.value}
+    return rule
 
 
 def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
@@ -84,8 +81,8 @@ def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any
     return {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
-        "level": finding.level.value,
-        "message": {"text": finding.message},
+        "level": BY_CODE[finding.code].level.value,
+        "message": {"text": finding.text},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {
             FINGERPRINT: hashlib.sha256(identity.encode("utf-8")).hexdigest()},

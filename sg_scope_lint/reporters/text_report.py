@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..findings import annotation_finding
 from ..types import Location, ScanResult
 
 
@@ -15,19 +16,33 @@ def render(result: ScanResult) -> str:
     for k in result.unknown:
         lines.append((k.call.location,
                       f"unknown endpoint: {k.call.endpoint} (no rule covers it): {k.call.chain}"))
+    for a in result.annotated:
+        lines.append((a.location, f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
+                                  f"{a.annotation.line}): {a.chain}"))
     for e in result.errors:
         lines.append((e.location, f"error: {e.message}"))
-    for k in result.keys:
-        lines.append((k.location, f"hard-coded SendGrid API key {k.redacted}: revoke it and load "
-                                  "the key from the environment"))
+    for finding in map(annotation_finding, result.annotation_problems):
+        lines.append((finding.location, f"error: {finding.message}"))
+    for key in result.keys:
+        lines.append((key.location, f"hard-coded SendGrid API key {key.redacted}: revoke it and "
+                                    "load the key from the environment"))
     out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
-    scopes = result.scopes
+    required = result.scopes
     if out:
         out.append("")
-    out.append(f"Required scopes ({len(scopes)}): {', '.join(scopes) if scopes else 'none'}")
+    out.append(f"Required scopes ({len(required)}): {', '.join(required) or 'none'}")
     out.append(
         f"{len(result.matches)} call(s) in {len(result.files)} file(s); "
         f"{len(result.unresolved)} unresolved; {len(result.unknown)} unknown endpoint(s); "
         f"{len(result.errors)} file error(s); {len(result.keys)} hard-coded key(s)"
+        + _annotation_summary(result)
     )
     return "\n".join(out) + "\n"
+
+
+def _annotation_summary(result: ScanResult) -> str:
+    """Shown only for scans with annotations, so reports of projects without them stay as they were."""
+    if not result.annotated and not result.annotation_problems:
+        return ""
+    return (f"; {len(result.annotated)} annotated call(s); "
+            f"{len(result.annotation_problems)} annotation error(s)")

@@ -25,4 +25,4 @@ class SubscriberStore:
         bounces = http._("suppression/bounces").get(query_params={"start_time": since})
         for bounce in bounces.to_dict:
             http.suppression.bounces._(bounce["email"]).delete()
-        return http.asm.suppressions._("global").get()
+        return http.suppression.unsubscribes.get(query_params={"start_time": since})

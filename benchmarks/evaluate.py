@@ -1,0 +1,386 @@
+"""Measure sg-scope-lint's recall and precision on the labelled evaluation set.
+
+The set lives in ``benchmarks/eval/``: ``files/`` holds copies of public Python files (SendGrid
+callers and look-alikes), ``labels.yaml`` lists every SendGrid call site in them. See
+``benchmarks/eval/README.md`` for how the set was built and how ``files/`` is restored.
+
+Usage (from anywhere; the scan always runs with the repository root as working directory)::
+
+    .venv/bin/python benchmarks/evaluate.py                 # scan with the checked-out code
+    .venv/bin/python benchmarks/evaluate.py --scan-json out.json   # score a saved scan instead
+    .venv/bin/python benchmarks/evaluate.py --summary-json summary.json  # also write the numbers
+
+The script runs ``python -m sg_scope_lint scan benchmarks/eval/files --format json --no-cache``
+with the interpreter that runs this script (so the checked-out package is used when the
+project's virtualenv is active), then matches the tool's findings to the labels by file and line:
+
+* a reported call (JSON key ``calls``) or unknown endpoint (key ``unknown``) on a labelled line is
+  a true positive when its method is the labelled one and its path has as many segments as the
+  labelled path, each equal or a placeholder (``{}`` or ``{name}``) on either side;
+* a label whose method and path are ``"?"`` (an endpoint that cannot be known statically) is
+  matched by an ``unresolved`` finding on its line;
+* every other finding is a false positive, every unmatched label a false negative. A finding
+  and a label on the same line that disagree are listed together as a mismatch (the finding
+  counts as a false positive and the label as a false negative).
+
+Recall = matched labels / labels; precision = matched findings / findings. Both are printed
+overall and per call style (per-style precision counts only findings on lines labelled with
+that style; findings on unlabelled lines appear in the overall precision only). The number of
+findings in look-alike files (files with no SendGrid call at all) is printed separately.
+
+This is a measurement, not a test: the exit status is 0 whatever the scores. It is 2 only when
+no measurement could be taken (labels missing or unreadable, the scan printed no JSON).
+Only the standard library and PyYAML are needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EVAL_DIR = REPO_ROOT / "benchmarks" / "eval"
+DEFAULT_LABELS = EVAL_DIR / "labels.yaml"
+DEFAULT_FILES = EVAL_DIR / "files"
+
+UNKNOWN = "?"
+
+
+@dataclass
+class Label:
+    file: str
+    line: int
+    method: str
+    path: str
+    style: str
+    note: str = ""
+    matched: bool = False
+
+    def describe(self) -> str:
+        if self.method == UNKNOWN:
+            return "unresolved (endpoint unknowable statically)"
+        return f"{self.method} {self.path}"
+
+
+@dataclass
+class Finding:
+    file: str
+    line: int
+    kind: str  # "call", "unknown" or "unresolved"
+    method: str = ""
+    path: str = ""
+    detail: str = ""
+    matched: bool = False
+
+    def describe(self) -> str:
+        if self.kind == "unresolved":
+            return f"unresolved ({self.detail})" if self.detail else "unresolved"
+        text = f"{self.method} {self.path}"
+        return text + " [unknown endpoint]" if self.kind == "unknown" else text
+
+
+@dataclass
+class Tally:
+    labels: int = 0
+    matched_labels: int = 0
+    findings: int = 0
+    matched_findings: int = 0
+
+    def recall(self) -> float | None:
+        return self.matched_labels / self.labels if self.labels else None
+
+    def precision(self) -> float | None:
+        return self.matched_findings / self.findings if self.findings else None
+
+
+@dataclass
+class Result:
+    overall: Tally = field(default_factory=Tally)
+    per_style: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    false_negatives: list[Label] = field(default_factory=list)
+    false_positives: list[Finding] = field(default_factory=list)
+    mismatches: list[tuple[Label, list[Finding]]] = field(default_factory=list)
+    lookalike_findings: list[Finding] = field(default_factory=list)
+
+
+def is_placeholder(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def split_path(path: str) -> list[str]:
+    path = path.split("?", 1)[0]
+    return [s for s in path.strip().split("/") if s != ""]
+
+
+def paths_agree(expected: str, found: str) -> bool:
+    """Segment by segment; a ``{...}`` segment on either side matches any one segment."""
+    a, b = split_path(expected), split_path(found)
+    if len(a) != len(b):
+        return False
+    return all(x == y or is_placeholder(x) or is_placeholder(y) for x, y in zip(a, b))
+
+
+def finding_matches(label: Label, finding: Finding) -> bool:
+    if label.method == UNKNOWN or label.path == UNKNOWN:
+        return finding.kind == "unresolved"
+    if finding.kind == "unresolved":
+        return False
+    return finding.method.upper() == label.method.upper() and paths_agree(label.path, finding.path)
+
+
+def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("files"), list):
+        raise ValueError(f"{path}: expected a mapping with version: 1 and a files list")
+    entries = data["files"]
+    labels: list[Label] = []
+    for entry in entries:
+        for call in entry.get("calls") or []:
+            labels.append(
+                Label(
+                    file=entry["file"],
+                    line=int(call["line"]),
+                    method=str(call["method"]),
+                    path=str(call["path"]),
+                    style=str(call["style"]),
+                    note=str(call.get("note") or ""),
+                )
+            )
+    return entries, labels
+
+
+def run_scan(files_dir: Path, python: str, use_cache: bool) -> dict:
+    try:
+        target = os.path.relpath(files_dir, REPO_ROOT)
+    except ValueError:  # another drive on Windows
+        target = str(files_dir)
+    cmd = [python, "-m", "sg_scope_lint", "scan", target, "--format", "json"]
+    if not use_cache:
+        cmd.append("--no-cache")
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        sys.stderr.write(f"evaluate: the scan printed no JSON (exit status {proc.returncode}).\n")
+        sys.stderr.write(f"command: {' '.join(cmd)} (in {REPO_ROOT})\n")
+        if proc.stderr:
+            sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(2) from None
+
+
+def relative_name(file_field: str, files_dir: Path) -> str:
+    """The tool reports paths relative to its working directory; labels use names in files/."""
+    p = Path(file_field)
+    if not p.is_absolute():
+        p = REPO_ROOT / p
+    try:
+        return p.resolve().relative_to(files_dir.resolve()).as_posix()
+    except ValueError:
+        return Path(file_field).as_posix()
+
+
+def collect_findings(scan: dict, files_dir: Path) -> list[Finding]:
+    findings: list[Finding] = []
+    for item in scan.get("calls") or []:
+        findings.append(
+            Finding(relative_name(item["file"], files_dir), int(item["line"]), "call",
+                    str(item.get("method", "")), str(item.get("path", "")), str(item.get("rule", "")))
+        )
+    for item in scan.get("unknown") or []:
+        findings.append(
+            Finding(relative_name(item["file"], files_dir), int(item["line"]), "unknown",
+                    str(item.get("method", "")), str(item.get("path", "")), str(item.get("reason", "")))
+        )
+    for item in scan.get("unresolved") or []:
+        findings.append(
+            Finding(relative_name(item["file"], files_dir), int(item["line"]), "unresolved",
+                    detail=str(item.get("reason", "")))
+        )
+    return findings
+
+
+def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) -> Result:
+    result = Result()
+    by_line_labels: dict[tuple[str, int], list[Label]] = defaultdict(list)
+    by_line_findings: dict[tuple[str, int], list[Finding]] = defaultdict(list)
+    for label in labels:
+        by_line_labels[(label.file, label.line)].append(label)
+    for finding in findings:
+        by_line_findings[(finding.file, finding.line)].append(finding)
+
+    # Match on each line: labels in file order, each to the first agreeing unmatched finding.
+    for key, line_labels in by_line_labels.items():
+        for label in line_labels:
+            for finding in by_line_findings.get(key, []):
+                if not finding.matched and finding_matches(label, finding):
+                    label.matched = finding.matched = True
+                    break
+
+    result.overall.labels = len(labels)
+    result.overall.matched_labels = sum(1 for label in labels if label.matched)
+    result.overall.findings = len(findings)
+    result.overall.matched_findings = sum(1 for finding in findings if finding.matched)
+
+    for label in labels:
+        tally = result.per_style[label.style]
+        tally.labels += 1
+        tally.matched_labels += label.matched
+    # Per-style precision: findings on a line whose labels all share one style count for it.
+    for key, line_findings in by_line_findings.items():
+        styles = {label.style for label in by_line_labels.get(key, [])}
+        if len(styles) != 1:
+            continue
+        tally = result.per_style[styles.pop()]
+        tally.findings += len(line_findings)
+        tally.matched_findings += sum(1 for finding in line_findings if finding.matched)
+
+    for key, line_labels in sorted(by_line_labels.items()):
+        leftovers = [f for f in by_line_findings.get(key, []) if not f.matched]
+        for label in line_labels:
+            if label.matched:
+                continue
+            if leftovers:
+                result.mismatches.append((label, leftovers))
+            else:
+                result.false_negatives.append(label)
+    for finding in sorted(findings, key=lambda f: (f.file, f.line)):
+        if finding.matched:
+            continue
+        if finding.file in lookalikes:
+            result.lookalike_findings.append(finding)
+        result.false_positives.append(finding)
+    return result
+
+
+def pct(value: float | None) -> str:
+    return "   n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def print_report(result: Result, entries: list[dict], skipped: list[str], scan: dict, out=sys.stdout) -> None:
+    w = out.write
+    n_files = len(entries) - len(skipped)
+    n_lookalike = sum(1 for e in entries if e.get("lookalike") and e["file"] not in skipped)
+    o = result.overall
+    w(f"sg-scope-lint evaluation: {n_files} files ({n_lookalike} look-alikes), "
+      f"{o.labels} labelled calls, {o.findings} findings\n\n")
+    w(f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
+      f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n")
+    w(f"{'style':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}\n")
+    for style in sorted(result.per_style):
+        t = result.per_style[style]
+        w(f"{style:<20} {pct(t.recall()):>8} {f'({t.matched_labels}/{t.labels})':>9} "
+          f"{pct(t.precision()):>10} {f'({t.matched_findings}/{t.findings})':>9}\n")
+    w(f"\nfindings in look-alike files: {len(result.lookalike_findings)}\n")
+
+    if result.mismatches:
+        w(f"\nmismatches: label and finding on the same line disagree ({len(result.mismatches)}):\n")
+        for label, found in result.mismatches:
+            w(f"  {label.file}:{label.line} [{label.style}]\n")
+            w(f"      expected {label.describe()}\n")
+            for finding in found:
+                w(f"      found    {finding.describe()}\n")
+    if result.false_negatives:
+        w(f"\nfalse negatives: labelled, nothing reported on the line ({len(result.false_negatives)}):\n")
+        for label in result.false_negatives:
+            w(f"  {label.file}:{label.line} [{label.style}] expected {label.describe()}, found nothing\n")
+    lonely = [f for f in result.false_positives
+              if not any(m for lab, fs in result.mismatches for m in fs if m is f)]
+    if lonely:
+        w(f"\nfalse positives: reported where no call is labelled ({len(lonely)}):\n")
+        for finding in lonely:
+            tag = " [look-alike]" if finding in result.lookalike_findings else ""
+            w(f"  {finding.file}:{finding.line}{tag} expected nothing, found {finding.describe()}\n")
+
+    errors = scan.get("errors") or []
+    if errors:
+        w(f"\nfiles the tool could not analyse ({len(errors)}):\n")
+        for err in errors:
+            w(f"  {err.get('file')}:{err.get('line')}: {err.get('message')}\n")
+    if skipped:
+        w(f"\nnot evaluated, missing from the files folder ({len(skipped)}): "
+          "run benchmarks/eval/fetch_files.py\n")
+        for name in skipped:
+            w(f"  {name}\n")
+
+
+def summary(result: Result) -> dict:
+    def tally(t: Tally) -> dict:
+        return {"labels": t.labels, "matched_labels": t.matched_labels, "findings": t.findings,
+                "matched_findings": t.matched_findings, "recall": t.recall(), "precision": t.precision()}
+
+    return {
+        "overall": tally(result.overall),
+        "per_style": {s: tally(t) for s, t in sorted(result.per_style.items())},
+        "lookalike_findings": len(result.lookalike_findings),
+        "false_negatives": [{"file": l.file, "line": l.line, "style": l.style, "expected": l.describe()}
+                            for l in result.false_negatives],
+        "mismatches": [{"file": l.file, "line": l.line, "style": l.style, "expected": l.describe(),
+                        "found": [f.describe() for f in fs]} for l, fs in result.mismatches],
+        "false_positives": [{"file": f.file, "line": f.line, "found": f.describe()}
+                            for f in result.false_positives],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Score sg-scope-lint against benchmarks/eval/labels.yaml (always exits 0).")
+    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labels file (default: %(default)s)")
+    parser.add_argument("--files", type=Path, default=DEFAULT_FILES, help="folder of copied files (default: %(default)s)")
+    parser.add_argument("--scan-json", type=Path, help="score this saved `scan --format json` output instead of scanning")
+    parser.add_argument("--python", default=sys.executable, help="interpreter that runs the tool (default: this one)")
+    parser.add_argument("--cache", action="store_true", help="let the tool use its analysis cache (default: --no-cache)")
+    parser.add_argument("--summary-json", type=Path, help="also write the scores and lists as JSON to this file")
+    args = parser.parse_args(argv)
+
+    try:
+        entries, labels = load_labels(args.labels)
+    except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError) as exc:
+        sys.stderr.write(f"evaluate: cannot read labels: {exc}\n")
+        return 2
+
+    files_dir = args.files
+    skipped = [e["file"] for e in entries if not (files_dir / e["file"]).is_file()]
+    for entry in entries:
+        copy = files_dir / entry["file"]
+        if entry["file"] in skipped or not entry.get("sha256"):
+            continue
+        if hashlib.sha256(copy.read_bytes()).hexdigest() != entry["sha256"]:
+            sys.stderr.write(f"evaluate: warning: {entry['file']} differs from the labelled copy; "
+                             "its labels may not fit\n")
+
+    if args.scan_json:
+        scan = json.loads(args.scan_json.read_text(encoding="utf-8"))
+    else:
+        if len(skipped) == len(entries):
+            sys.stderr.write(f"evaluate: no labelled file in {files_dir}; run benchmarks/eval/fetch_files.py\n")
+            return 2
+        scan = run_scan(files_dir, args.python, args.cache)
+
+    known = {e["file"] for e in entries}
+    skipped_set = set(skipped)
+    findings = collect_findings(scan, files_dir)
+    stray = sorted({f.file for f in findings if f.file not in known})
+    if stray:
+        sys.stderr.write("evaluate: warning: ignoring findings in unlabelled files: " + ", ".join(stray) + "\n")
+    findings = [f for f in findings if f.file in known and f.file not in skipped_set]
+    labels = [label for label in labels if label.file not in skipped_set]
+    lookalikes = {e["file"] for e in entries if e.get("lookalike")}
+
+    result = score(labels, findings, lookalikes)
+    print_report(result, entries, skipped, scan)
+    if args.summary_json:
+        args.summary_json.write_text(json.dumps(summary(result), indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The flake8 adapter: `SGS` findings for one file at a time, computed by the engine.
+
+flake8 finds `Plugin` through the `flake8.extension` entry point `SGS`, calls `add_options` and
+`parse_options` once per process, then builds one `Plugin` per file. The rules, the scope
+catalogue and the key config are loaded on the first file that needs them and kept on the class
+for the rest of the process. A file that passes neither prefilter never reaches the engine, so
+`flake8` over a tree without SendGrid code does not even import libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import logging
+import tokenize
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from . import __version__
+from .prefilter import needs_analysis
+
+if TYPE_CHECKING:  # imported lazily at run time: flake8 imports this module on every run
+    import argparse
+
+    from flake8.options.manager import OptionManager  # type: ignore[import-untyped]
+
+    from .rules import RuleSet
+    from .types import Finding
+
+LOG = logging.getLogger(__name__)
+
+
+class _Loaded:
+    """What every file of the process is checked against.
+
+    A plain slotted class, not a dataclass: flake8 imports this module on every run, and
+    building a dataclass costs ~1 ms, the whole budget for a file without SendGrid code.
+    """
+
+    __slots__ = ("granted", "key_config_name", "ruleset")
+
+    def __init__(self, ruleset: RuleSet, granted: frozenset[str] | None,
+                 key_config_name: str) -> None:
+        self.ruleset = ruleset
+        self.granted = granted  # None: no key config, so SGS201 is never reported
+        self.key_config_name = key_config_name
+
+
+class Plugin:
+    """One file's `SGS` findings; the analysis happens in `__init__`, `run` only yields them.
+
+    Working in `__init__` means an unexpected error is reported by flake8 as a failure of this
+    plugin on this file; `tree` is taken (and unused) because flake8 picks a plugin's kind from
+    its parameter names, and the engine parses with libcst itself.
+    """
+
+    name = "sg-scope-lint"
+    version = __version__
+
+    # `--sg-key-config` and `--sg-rules` as flake8 parsed them (paths already normalised).
+    _key_config: ClassVar[str | None] = None
+    _rules: ClassVar[tuple[str, ...]] = ()
+    _loaded: ClassVar[_Loaded | None] = None
+
+    def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
+        self._findings: list[Finding] = []
+        text = "".join(lines)
+        data = text.encode("utf-8", "surrogateescape")
+        if needs_analysis(data):
+            self._findings = _analyse(_as_declared(text, data), filename, self._load())
+
+    @classmethod
+    def add_options(cls, manager: OptionManager) -> None:
+        manager.add_option(
+            "--sg-key-config", parse_from_config=True, normalize_paths=True, metavar="FILE",
+            help="key config (YAML/JSON `scopes:` list): report calls needing scopes it does "
+                 "not grant (SGS201). Default: key-config in [tool.sg-scope-lint].",
+        )
+        manager.add_option(
+            "--sg-rules", parse_from_config=True, comma_separated_list=True,
+            normalize_paths=True, metavar="FILES",
+            help="extra sg-scope-lint rule files, loaded after the bundled ones. "
+                 "Default: rules in [tool.sg-scope-lint].",
+        )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        cls._key_config = options.sg_key_config
+        cls._rules = tuple(options.sg_rules or ())
+        cls._loaded = None  # other options than the loaded ones: load again on the next file
+
+    @classmethod
+    def _load(cls) -> _Loaded:
+        if cls._loaded is None:
+            cls._loaded = _load(cls._key_config, cls._rules)
+        return cls._loaded
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        for finding in self._findings:
+            yield finding.location.line, finding.location.col - 1, finding.message, type(self)
+
+
+def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
+    """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
+    from .config import Config, load_config
+    from .discover import display_path
+    from .keygrant import load_granted
+    from .rules import load_ruleset
+
+    fallback = Config() if rules_option and key_config_option else load_config()
+    rules = tuple(Path(p) for p in rules_option) or fallback.rules
+    key_config = Path(key_config_option) if key_config_option else fallback.key_config
+    ruleset = load_ruleset(extra_files=rules)
+    for warning in ruleset.warnings:
+        LOG.warning("sg-scope-lint: %s", warning)
+    if key_config is None:
+        return _Loaded(ruleset, None, "")
+    return _Loaded(ruleset, load_granted(key_config), display_path(key_config))
+
+
+def _analyse(data: bytes, filename: str, loaded: _Loaded) -> list[Finding]:
+    from .engine import scan_source
+    from .findings import file_findings
+    from .keygrant import missing_in_file
+
+    report = scan_source(data, filename, loaded.ruleset)
+    if loaded.granted is None:
+        return file_findings(report)
+    missing = missing_in_file(report, loaded.granted, loaded.ruleset.catalogue)
+    return file_findings(report, missing, loaded.key_config_name)
+
+
+def _as_declared(text: str, utf8: bytes) -> bytes:
+    """The file's bytes in the encoding its coding cookie declares, as the engine expects.
+
+    flake8 hands over decoded lines; re-encoding them as UTF-8 under a `latin-1` cookie would
+    make libcst decode them wrongly.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(utf8).readline)
+    except SyntaxError:
+        return utf8
+    if encoding in ("utf-8", "utf-8-sig"):
+        return utf8
+    try:
+        return text.encode(encoding)
+    except (LookupError, UnicodeEncodeError):
+        return utf8
