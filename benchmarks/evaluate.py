@@ -109,6 +109,7 @@ class Result:
     false_negatives: list[Label] = field(default_factory=list)
     false_positives: list[Finding] = field(default_factory=list)
     mismatches: list[tuple[Label, list[Finding]]] = field(default_factory=list)
+    stray: list[Finding] = field(default_factory=list)  # false positives on unlabelled lines
     lookalike_findings: list[Finding] = field(default_factory=list)
 
 
@@ -139,7 +140,11 @@ def finding_matches(label: Label, finding: Finding) -> bool:
 
 def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("files"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("version") != 1
+        or not isinstance(data.get("files"), list)
+    ):
         raise ValueError(f"{path}: expected a mapping with version: 1 and a files list")
     entries = data["files"]
     labels: list[Label] = []
@@ -166,7 +171,7 @@ def run_scan(files_dir: Path, python: str, use_cache: bool) -> dict:
     cmd = [python, "-m", "sg_scope_lint", "scan", target, "--format", "json"]
     if not use_cache:
         cmd.append("--no-cache")
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
@@ -185,25 +190,42 @@ def relative_name(file_field: str, files_dir: Path) -> str:
     try:
         return p.resolve().relative_to(files_dir.resolve()).as_posix()
     except ValueError:
-        return Path(file_field).as_posix()
+        # files/ is flat and its names are unique: a scan saved elsewhere still maps by name.
+        return Path(file_field).name
 
 
 def collect_findings(scan: dict, files_dir: Path) -> list[Finding]:
     findings: list[Finding] = []
     for item in scan.get("calls") or []:
         findings.append(
-            Finding(relative_name(item["file"], files_dir), int(item["line"]), "call",
-                    str(item.get("method", "")), str(item.get("path", "")), str(item.get("rule", "")))
+            Finding(
+                relative_name(item["file"], files_dir),
+                int(item["line"]),
+                "call",
+                str(item.get("method", "")),
+                str(item.get("path", "")),
+                str(item.get("rule", "")),
+            )
         )
     for item in scan.get("unknown") or []:
         findings.append(
-            Finding(relative_name(item["file"], files_dir), int(item["line"]), "unknown",
-                    str(item.get("method", "")), str(item.get("path", "")), str(item.get("reason", "")))
+            Finding(
+                relative_name(item["file"], files_dir),
+                int(item["line"]),
+                "unknown",
+                str(item.get("method", "")),
+                str(item.get("path", "")),
+                str(item.get("reason", "")),
+            )
         )
     for item in scan.get("unresolved") or []:
         findings.append(
-            Finding(relative_name(item["file"], files_dir), int(item["line"]), "unresolved",
-                    detail=str(item.get("reason", "")))
+            Finding(
+                relative_name(item["file"], files_dir),
+                int(item["line"]),
+                "unresolved",
+                detail=str(item.get("reason", "")),
+            )
         )
     return findings
 
@@ -245,19 +267,21 @@ def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) ->
 
     for key, line_labels in sorted(by_line_labels.items()):
         leftovers = [f for f in by_line_findings.get(key, []) if not f.matched]
-        for label in line_labels:
-            if label.matched:
-                continue
-            if leftovers:
-                result.mismatches.append((label, leftovers))
-            else:
-                result.false_negatives.append(label)
+        missed = [label for label in line_labels if not label.matched]
+        if missed and leftovers:
+            # All unmatched findings of the line are listed with the first missed label.
+            result.mismatches.append((missed[0], leftovers))
+            result.false_negatives.extend(missed[1:])
+        else:
+            result.false_negatives.extend(missed)
     for finding in sorted(findings, key=lambda f: (f.file, f.line)):
         if finding.matched:
             continue
+        result.false_positives.append(finding)
         if finding.file in lookalikes:
             result.lookalike_findings.append(finding)
-        result.false_positives.append(finding)
+        if (finding.file, finding.line) not in by_line_labels:
+            result.stray.append(finding)
     return result
 
 
@@ -265,40 +289,51 @@ def pct(value: float | None) -> str:
     return "   n/a" if value is None else f"{100 * value:5.1f}%"
 
 
-def print_report(result: Result, entries: list[dict], skipped: list[str], scan: dict, out=sys.stdout) -> None:
+def print_report(
+    result: Result, entries: list[dict], skipped: list[str], scan: dict, out=sys.stdout
+) -> None:
     w = out.write
     n_files = len(entries) - len(skipped)
     n_lookalike = sum(1 for e in entries if e.get("lookalike") and e["file"] not in skipped)
     o = result.overall
-    w(f"sg-scope-lint evaluation: {n_files} files ({n_lookalike} look-alikes), "
-      f"{o.labels} labelled calls, {o.findings} findings\n\n")
-    w(f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
-      f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n")
+    w(
+        f"sg-scope-lint evaluation: {n_files} files ({n_lookalike} look-alikes), "
+        f"{o.labels} labelled calls, {o.findings} findings\n\n"
+    )
+    w(
+        f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
+        f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n"
+    )
     w(f"{'style':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}\n")
     for style in sorted(result.per_style):
         t = result.per_style[style]
-        w(f"{style:<20} {pct(t.recall()):>8} {f'({t.matched_labels}/{t.labels})':>9} "
-          f"{pct(t.precision()):>10} {f'({t.matched_findings}/{t.findings})':>9}\n")
+        w(
+            f"{style:<20} {pct(t.recall()):>8} {f'({t.matched_labels}/{t.labels})':>9} "
+            f"{pct(t.precision()):>10} {f'({t.matched_findings}/{t.findings})':>9}\n"
+        )
     w(f"\nfindings in look-alike files: {len(result.lookalike_findings)}\n")
 
     if result.mismatches:
-        w(f"\nmismatches: label and finding on the same line disagree ({len(result.mismatches)}):\n")
+        n = len(result.mismatches)
+        w(f"\nmismatches: label and finding on the same line disagree ({n}):\n")
         for label, found in result.mismatches:
             w(f"  {label.file}:{label.line} [{label.style}]\n")
             w(f"      expected {label.describe()}\n")
             for finding in found:
                 w(f"      found    {finding.describe()}\n")
     if result.false_negatives:
-        w(f"\nfalse negatives: labelled, nothing reported on the line ({len(result.false_negatives)}):\n")
+        n = len(result.false_negatives)
+        w(f"\nfalse negatives: labelled, nothing matching reported on the line ({n}):\n")
         for label in result.false_negatives:
-            w(f"  {label.file}:{label.line} [{label.style}] expected {label.describe()}, found nothing\n")
-    lonely = [f for f in result.false_positives
-              if not any(m for lab, fs in result.mismatches for m in fs if m is f)]
-    if lonely:
-        w(f"\nfalse positives: reported where no call is labelled ({len(lonely)}):\n")
-        for finding in lonely:
-            tag = " [look-alike]" if finding in result.lookalike_findings else ""
-            w(f"  {finding.file}:{finding.line}{tag} expected nothing, found {finding.describe()}\n")
+            where = f"{label.file}:{label.line} [{label.style}]"
+            w(f"  {where} expected {label.describe()}, found nothing\n")
+    if result.stray:
+        w(f"\nfalse positives: reported where no call is labelled ({len(result.stray)}):\n")
+        lookalike_ids = {id(f) for f in result.lookalike_findings}
+        for finding in result.stray:
+            tag = " [look-alike]" if id(finding) in lookalike_ids else ""
+            where = f"{finding.file}:{finding.line}{tag}"
+            w(f"  {where} expected nothing, found {finding.describe()}\n")
 
     errors = scan.get("errors") or []
     if errors:
@@ -306,39 +341,80 @@ def print_report(result: Result, entries: list[dict], skipped: list[str], scan: 
         for err in errors:
             w(f"  {err.get('file')}:{err.get('line')}: {err.get('message')}\n")
     if skipped:
-        w(f"\nnot evaluated, missing from the files folder ({len(skipped)}): "
-          "run benchmarks/eval/fetch_files.py\n")
+        w(
+            f"\nnot evaluated, missing from the files folder ({len(skipped)}): "
+            "run benchmarks/eval/fetch_files.py\n"
+        )
         for name in skipped:
             w(f"  {name}\n")
 
 
 def summary(result: Result) -> dict:
     def tally(t: Tally) -> dict:
-        return {"labels": t.labels, "matched_labels": t.matched_labels, "findings": t.findings,
-                "matched_findings": t.matched_findings, "recall": t.recall(), "precision": t.precision()}
+        return {
+            "labels": t.labels,
+            "matched_labels": t.matched_labels,
+            "findings": t.findings,
+            "matched_findings": t.matched_findings,
+            "recall": t.recall(),
+            "precision": t.precision(),
+        }
 
     return {
         "overall": tally(result.overall),
         "per_style": {s: tally(t) for s, t in sorted(result.per_style.items())},
         "lookalike_findings": len(result.lookalike_findings),
-        "false_negatives": [{"file": l.file, "line": l.line, "style": l.style, "expected": l.describe()}
-                            for l in result.false_negatives],
-        "mismatches": [{"file": l.file, "line": l.line, "style": l.style, "expected": l.describe(),
-                        "found": [f.describe() for f in fs]} for l, fs in result.mismatches],
-        "false_positives": [{"file": f.file, "line": f.line, "found": f.describe()}
-                            for f in result.false_positives],
+        "false_negatives": [
+            {"file": lab.file, "line": lab.line, "style": lab.style, "expected": lab.describe()}
+            for lab in result.false_negatives
+        ],
+        "mismatches": [
+            {
+                "file": lab.file,
+                "line": lab.line,
+                "style": lab.style,
+                "expected": lab.describe(),
+                "found": [f.describe() for f in fs],
+            }
+            for lab, fs in result.mismatches
+        ],
+        "false_positives": [
+            {"file": f.file, "line": f.line, "found": f.describe()} for f in result.false_positives
+        ],
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Score sg-scope-lint against benchmarks/eval/labels.yaml (always exits 0).")
-    parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS, help="labels file (default: %(default)s)")
-    parser.add_argument("--files", type=Path, default=DEFAULT_FILES, help="folder of copied files (default: %(default)s)")
-    parser.add_argument("--scan-json", type=Path, help="score this saved `scan --format json` output instead of scanning")
-    parser.add_argument("--python", default=sys.executable, help="interpreter that runs the tool (default: this one)")
-    parser.add_argument("--cache", action="store_true", help="let the tool use its analysis cache (default: --no-cache)")
-    parser.add_argument("--summary-json", type=Path, help="also write the scores and lists as JSON to this file")
+        description="Score sg-scope-lint against benchmarks/eval/labels.yaml (always exits 0)."
+    )
+    parser.add_argument(
+        "--labels", type=Path, default=DEFAULT_LABELS, help="labels file (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--files",
+        type=Path,
+        default=DEFAULT_FILES,
+        help="folder of copied files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--scan-json",
+        type=Path,
+        help="score this saved `scan --format json` output instead of scanning",
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter that runs the tool (default: this one)",
+    )
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="let the tool use its analysis cache (default: --no-cache)",
+    )
+    parser.add_argument(
+        "--summary-json", type=Path, help="also write the scores and lists as JSON to this file"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -354,14 +430,18 @@ def main(argv: list[str] | None = None) -> int:
         if entry["file"] in skipped or not entry.get("sha256"):
             continue
         if hashlib.sha256(copy.read_bytes()).hexdigest() != entry["sha256"]:
-            sys.stderr.write(f"evaluate: warning: {entry['file']} differs from the labelled copy; "
-                             "its labels may not fit\n")
+            sys.stderr.write(
+                f"evaluate: warning: {entry['file']} differs from the labelled copy; "
+                "its labels may not fit\n"
+            )
 
     if args.scan_json:
         scan = json.loads(args.scan_json.read_text(encoding="utf-8"))
     else:
         if len(skipped) == len(entries):
-            sys.stderr.write(f"evaluate: no labelled file in {files_dir}; run benchmarks/eval/fetch_files.py\n")
+            sys.stderr.write(
+                f"evaluate: no labelled file in {files_dir}; run benchmarks/eval/fetch_files.py\n"
+            )
             return 2
         scan = run_scan(files_dir, args.python, args.cache)
 
@@ -370,7 +450,9 @@ def main(argv: list[str] | None = None) -> int:
     findings = collect_findings(scan, files_dir)
     stray = sorted({f.file for f in findings if f.file not in known})
     if stray:
-        sys.stderr.write("evaluate: warning: ignoring findings in unlabelled files: " + ", ".join(stray) + "\n")
+        sys.stderr.write(
+            "evaluate: warning: ignoring findings in unlabelled files: " + ", ".join(stray) + "\n"
+        )
     findings = [f for f in findings if f.file in known and f.file not in skipped_set]
     labels = [label for label in labels if label.file not in skipped_set]
     lookalikes = {e["file"] for e in entries if e.get("lookalike")}
@@ -383,4 +465,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)

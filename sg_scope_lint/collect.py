@@ -20,6 +20,7 @@ from .symbols import (
     Imported,
     PendingCall,
     Scope,
+    literal_value,
 )
 
 # Django settings that route mail through SendGrid -> the setting that holds the key.
@@ -171,7 +172,7 @@ class Collector(cst.CSTVisitor):
     def _mail_setting(self, node: cst.Assign, name: str) -> None:
         """Django settings that send all mail through SendGrid, without an HTTP call in sight."""
         value = node.value
-        text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
+        text = literal_value(value) if isinstance(value, cst.SimpleString) else None
         if text in DJANGO_BACKENDS or text in SMTP_HOSTS:
             self.settings.append(
                 MailSetting(node, self.assigns - 1, f"{name} = {text!r}", MAIL_SETTINGS[name]))

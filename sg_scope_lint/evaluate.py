@@ -61,6 +61,7 @@ from .symbols import (
     Str,
     UrlRequest,
     Value,
+    literal_value,
 )
 from .types import VALUE, Segment, Step, StepKind
 
@@ -88,12 +89,13 @@ class Evaluator:
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            text = node.evaluated_value
+            text = literal_value(node)
             return Str((text,)) if isinstance(text, str) else None
         if isinstance(node, cst.FormattedString):
             return Str(merge_pieces(self._formatted(node, scope, order)))
         if isinstance(node, cst.Integer):
-            return Str((str(node.evaluated_value),) if node.evaluated_value else ())
+            number = literal_value(node)
+            return Str((str(number),) if number else ())
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             left = self.value(node.left, scope, order)
             right = self.value(node.right, scope, order)
@@ -226,7 +228,7 @@ class Evaluator:
             if not isinstance(element, cst.DictElement):
                 return None  # `**other` may hold scopes
             key = element.key
-            if isinstance(key, cst.SimpleString) and key.evaluated_value == "scopes":
+            if isinstance(key, cst.SimpleString) and literal_value(key) == "scopes":
                 items = self._literal_node(element.value, scope, order)
                 if not isinstance(items, (cst.List, cst.Tuple)):
                     return None
@@ -235,7 +237,7 @@ class Evaluator:
                     text = item.value
                     if not isinstance(item, cst.Element) or not isinstance(text, cst.SimpleString):
                         return None
-                    value = text.evaluated_value
+                    value = literal_value(text)
                     if not isinstance(value, str):
                         return None
                     names.append(value)
@@ -267,7 +269,7 @@ class Evaluator:
                 candidates += [e.slice.value for e in current.slice
                                if isinstance(e.slice, cst.Index)]
             elif isinstance(current, (cst.SimpleString, cst.ConcatenatedString)):
-                text = current.evaluated_value
+                text = literal_value(current)
                 if isinstance(text, str):
                     try:
                         candidates.append(cst.parse_expression(text))
@@ -452,12 +454,13 @@ class Evaluator:
         if isinstance(node, cst.Subscript) and len(node.slice) == 1:
             index = node.slice[0].slice
             if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-                text = index.value.evaluated_value
+                text = literal_value(index.value)
                 return text if isinstance(text, str) else UNKNOWN_KEY
         if isinstance(node, cst.Call) and node.args:
             first = node.args[0].value
-            if isinstance(first, cst.SimpleString) and isinstance(first.evaluated_value, str):
-                return first.evaluated_value  # os.getenv("X"), environ.get("X"), config("X")
+            name = literal_value(first) if isinstance(first, cst.SimpleString) else None
+            if isinstance(name, str):
+                return name  # os.getenv("X"), environ.get("X"), config("X")
         if isinstance(node, cst.Attribute) and node.attr.value.isupper():
             return node.attr.value  # settings.SENDGRID_API_KEY
         if isinstance(node, cst.BooleanOperation):  # key or os.environ["X"]

@@ -224,3 +224,16 @@ class PendingCall:
     scope: Scope
     order: int
     ordinal: int  # among the module's Call nodes, in walk order (see positions.py)
+
+
+def literal_value(node: cst.BaseExpression) -> str | int | bytes | None:
+    """The value of a string or integer literal, or None when Python itself would reject it.
+
+    libcst accepts literals that `ast.literal_eval` cannot evaluate (a truncated `\\u` escape,
+    a NUL byte inside a string); those are treated as unknown instead of raising.
+    """
+    try:
+        value = node.evaluated_value  # type: ignore[attr-defined]
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (str, int, bytes)) else None

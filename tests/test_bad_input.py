@@ -103,3 +103,14 @@ def test_unreadable_file(tmp_path: Path, ruleset: RuleSet,
     (tmp_path / "secret.py").chmod(0)
     result = scan_files([Path("secret.py")], ruleset, jobs=1)
     assert [e.location.file for e in result.errors] == ["secret.py"]
+
+
+def test_literals_python_cannot_evaluate_are_unknown_values(tmp_path: Path, ruleset: RuleSet,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by scripts/fuzz.py: libcst accepts strings ast.literal_eval rejects."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "odd.py").write_bytes(GOOD + b'sg.client._("suppression\\unces").get()\n'
+                                      b'EMAIL_BACKEND = "a\\x00b"\n')
+    result = scan_files([Path("odd.py")], ruleset, jobs=1)
+    assert not result.errors
+    assert [u.location.line for u in result.unresolved] == [4]

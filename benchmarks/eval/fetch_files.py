@@ -35,8 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, default=HERE / "labels.yaml")
     parser.add_argument("--files", type=Path, default=HERE / "files")
-    parser.add_argument("--force", action="store_true", help="download files that are already present too")
-    parser.add_argument("--check", action="store_true", help="download nothing, only verify the copies")
+    parser.add_argument(
+        "--force", action="store_true", help="download files that are already present too"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="download nothing, only verify the copies"
+    )
     args = parser.parse_args(argv)
 
     entries = yaml.safe_load(args.labels.read_text(encoding="utf-8"))["files"]
@@ -54,8 +58,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"missing: {entry['file']}")
             bad += 1
             continue
-        url = RAW.format(repo=entry["repository"], commit=entry["commit"],
-                         path=urllib.parse.quote(entry["path"]))
+        url = RAW.format(
+            repo=entry["repository"], commit=entry["commit"], path=urllib.parse.quote(entry["path"])
+        )
         try:
             with urllib.request.urlopen(url, timeout=60) as response:
                 data = response.read()
