@@ -1,9 +1,10 @@
 """The `sg-scope-lint` command: parse arguments, run the engine, print, choose the exit code.
 
 Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
-manifest drift; for `check`: missing or unknown scopes, or excess with --strict); 2 usage or
-input errors (bad options, missing paths, broken rules, config or key config; for `check`, also
-scanned files that could not be analysed).
+manifest drift; for `check`: missing or unknown scopes, or excess with --strict; with a
+baseline, only new findings count); 2 usage or input errors (bad options, missing paths, broken
+rules, config, key config, manifests or baselines; for `check`, also scanned files that could
+not be analysed). `diff` informs: it exits 0.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, baseline, findings, manifest_diff
 from . import manifest as manifest_module
 from .cache import CACHE_DIRECTORY, AnalysisCache
 from .config import Config, load_config
@@ -26,6 +27,7 @@ from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
 from .reporters import FORMATS
 from .reporters.check_report import render as render_check
+from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
 from .secrets import redact
@@ -58,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
                                "the scopes it needs")
     scan.add_argument("--format", choices=sorted(FORMATS), default="text")
+    known = scan.add_mutually_exclusive_group()
+    known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                       help="report only findings not recorded in FILE; list the ones gone")
+    known.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
+                       help="record today's findings in FILE, then report against it")
 
     manifest = commands.add_parser("manifest", parents=[common],
                                    help="write (or --check) the required-scopes manifest")
@@ -78,6 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--write", action="store_true",
                        help="rewrite an sg-scope-lint key config to the scopes the code needs, "
                             "printing the diff")
+
+    diff = commands.add_parser("diff", help="the scopes added or dropped between two manifests")
+    diff.add_argument("old", type=Path, metavar="OLD_MANIFEST")
+    diff.add_argument("new", type=Path, metavar="NEW_MANIFEST")
+    diff.add_argument("--format", choices=sorted(DIFF_FORMATS), default="text")
 
     rules = commands.add_parser("rules", help="list or validate rules")
     rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
@@ -108,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(rules=(*config.rules, *args.rules))
         if args.command == "rules" and args.rules_command == "validate":
             return _validate(args.files)
+        if args.command == "diff":
+            return _diff(args)
         ruleset = load_ruleset(extra_files=config.rules)
         for warning in ruleset.warnings:
             _err(f"sg-scope-lint: warning: {warning}")
@@ -175,11 +189,21 @@ def _positive(text: str) -> int:
 
 
 def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = _run(args, config, ruleset)
+    if args.write_baseline:
+        recorded = baseline.build(findings.scan_findings(result))
+        manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
+        total = sum(entry.count for entry in recorded.entries)
+        _err(f"{display_path(args.write_baseline)}: baseline written ({total} finding(s))")
+    if recorded is not None:
+        split = baseline.split(recorded, findings.scan_findings(result))
+        result = findings.only(result, split.new)
+        _describe_baseline(args.baseline or args.write_baseline, split)
     _out(FORMATS[args.format](result))
-    findings = (result.unresolved or result.unknown or result.errors or result.keys
+    problems = (result.unresolved or result.unknown or result.errors or result.keys
                 or result.annotation_problems)
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
+    return EXIT_FINDINGS if problems else EXIT_CLEAN
 
 
 def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
@@ -256,6 +280,27 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
     manifest_module.write_atomic(path, new)
     say(unified_diff(text, new, shown))
     return compare(result, parse_key_config(new, shown), ruleset.catalogue)
+
+
+def _describe_baseline(path: Path, split: baseline.Split) -> None:
+    """What the baseline hid, and the entries no longer found: the baseline can shrink."""
+    shown = display_path(path)
+    _err(f"{shown}: {len(split.known)} known finding(s) not shown, {len(split.new)} new")
+    if not split.gone:
+        return
+    _err(f"{shown}: {sum(e.count for e in split.gone)} baselined finding(s) no longer found; "
+         f"run `sg-scope-lint scan --write-baseline {shown}` to drop them")
+    for entry in split.gone:
+        times = f" (x{entry.count})" if entry.count > 1 else ""
+        _err(f"  - {entry.code} {entry.file}: {entry.chain or '(whole file)'}{times}")
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old = manifest_diff.read(args.old)
+    new = manifest_diff.read(args.new)
+    changes = manifest_diff.diff(old, new, display_path(args.old), display_path(args.new))
+    _out(DIFF_FORMATS[args.format](changes))
+    return EXIT_CLEAN
 
 
 def _describe(shown: str, diff: manifest_module.ManifestDiff, verdict: str) -> None:

@@ -4,7 +4,8 @@
     ├── ConfigError             -- `[tool.sg-scope-lint]` or a command-line setting is wrong
     ├── RulesError              -- a rules or scope-catalogue file is malformed
     ├── ManifestError           -- a manifest file cannot be read
-    └── KeyConfigError          -- a key config (`--key-config`) cannot be read or is malformed
+    ├── KeyConfigError          -- a key config (`--key-config`) cannot be read or is malformed
+    └── BaselineError           -- a baseline file cannot be read or is not a baseline
 
 Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
 the rest of the scan is still reported.
@@ -54,3 +55,7 @@ class KeyConfigError(SgScopeLintError):
         from .secrets import redact
 
         super().__init__(redact(message), file=file, line=line, key=redact(key))
+
+
+class BaselineError(SgScopeLintError):
+    """A baseline file is missing, unreadable or malformed; never read as "no findings"."""

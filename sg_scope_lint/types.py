@@ -210,6 +210,14 @@ class HardCodedKey:
     redacted: str
 
 
+class Level(str, enum.Enum):
+    """How loud a finding is, in SARIF's words; GitHub shows `note` as a notice."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything one scanned file contributes to the result."""
@@ -268,11 +276,28 @@ class ScanResult:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
-    """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message."""
+    """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message.
+
+    Every front end reads this one model: flake8, and the CI formats (SARIF, GitHub, Markdown)
+    and the baseline of `scan`. `chain` names the subject without a line number (the call's
+    source for a call, the endpoint for a call lacking a granted scope, the redacted key for a
+    key, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
+    baselines and SARIF fingerprints are built from it.
+    """
 
     location: Location
     code: str
     message: str
+    chain: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.code, self.location.file, self.chain)
+
+    @property
+    def text(self) -> str:
+        """The message without its leading code, for formats that show the code apart."""
+        return self.message.removeprefix(f"{self.code} ")
 
 
 # ------------------------------------------------------------------------------ key configs

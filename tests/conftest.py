@@ -31,3 +31,14 @@ def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run with the repository as working directory, as a user of the README would."""
     monkeypatch.chdir(REPO)
     return REPO
+
+
+CI_RULES = Path(__file__).resolve().parent / "ci_rules"
+
+
+@pytest.fixture
+def ci_rules(monkeypatch: pytest.MonkeyPatch) -> RuleSet:
+    """Commands run with the three rules of tests/ci_rules instead of the bundled ones, so the
+    tests of output formats do not change when rules/ grows."""
+    monkeypatch.setattr("sg_scope_lint.rules.bundled_rules_dir", lambda: CI_RULES)
+    return load_ruleset(CI_RULES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import annotation_finding
+from ..findings import annotation_finding, key_finding
 from ..types import Location, ScanResult
 
 
@@ -24,8 +24,7 @@ def render(result: ScanResult) -> str:
     for finding in map(annotation_finding, result.annotation_problems):
         lines.append((finding.location, f"error: {finding.message}"))
     for key in result.keys:
-        lines.append((key.location, f"hard-coded SendGrid API key {key.redacted}: revoke it and "
-                                    "load the key from the environment"))
+        lines.append((key.location, key_finding(key).text))
     out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
     required = result.scopes
     if out:
