@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -72,7 +73,10 @@ def parse_config(pyproject: Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", file=display) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"malformed TOML: {exc}", file=display) from None
+        where = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
+        raise ConfigError(f"malformed TOML: {message}", file=display,
+                          line=int(where.group(1)) if where else 0) from None
     base = pyproject.parent
     table: dict[str, Any] = document.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):

@@ -189,3 +189,32 @@ def test_scan_is_identical_on_one_and_many_processes(in_repo: Path, capsys,
     runs = [run(capsys, "scan", "examples", "tests/golden/projects", "--format", "json",
                 "--jobs", jobs)[1] for jobs in ("1", "2")]
     assert runs[0] == runs[1]
+
+
+def test_malformed_pyproject_names_its_line(project: Path, capsys) -> None:
+    write(project / "pyproject.toml", '[tool.sg-scope-lint]\nexclude = ["a",\n')
+    code, _, err = run(capsys, "scan", "src")
+    assert code == 2
+    assert err.startswith("sg-scope-lint: error: ") and "pyproject.toml:" in err
+    assert "malformed TOML" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"scopes": [1, 2', "scopes.json:1: not valid JSON"),
+    ('["not", "a", "manifest"]', "not an sg-scope-lint manifest"),
+])
+def test_malformed_manifest_is_one_line_and_exit_2(project: Path, capsys, text: str,
+                                                   expected: str) -> None:
+    write(project / "scopes.json", text)
+    before = (project / "scopes.json").read_text()
+    code, _, err = run(capsys, "manifest", "src", "-o", "scopes.json", "--check")
+    assert code == 2
+    assert expected in err and len(err.strip().splitlines()) == 1
+    assert (project / "scopes.json").read_text() == before
+
+
+def test_contradictory_flags_are_usage_errors(project: Path, capsys) -> None:
+    code, _, err = run(capsys, "manifest", "src", "-o", "-", "--check")
+    assert code == 2 and "--check needs a manifest file" in err
+    code, _, err = run(capsys, "scan", "src", "--jobs", "0")
+    assert code == 2 and "at least 1" in err
