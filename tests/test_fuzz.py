@@ -5,9 +5,9 @@ Bounded so the suite stays fast; `scripts/fuzz.py` runs the same properties for 
 
 from __future__ import annotations
 
+from fuzz_strategies import mutated_snippets, valid_programs
 from hypothesis import HealthCheck, given, settings
 
-from fuzz_strategies import mutated_snippets, valid_programs
 from sg_scope_lint.engine import scan_source
 from sg_scope_lint.rules import RuleSet
 

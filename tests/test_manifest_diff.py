@@ -17,7 +17,6 @@ from sg_scope_lint.manifest_diff import OpenItem, ScopeChange
 from sg_scope_lint.reporters.diff_report import DIFF_FORMATS
 
 
-
 def manifest(scopes: dict[str, tuple[list[str], list[str]]], unresolved: list[dict[str, str]] = (),
              unknown: list[dict[str, str]] = ()) -> dict[str, Any]:
     return {"version": 1,

@@ -12,8 +12,8 @@ import pytest
 from scan_values import APP as SAMPLE_APP
 from scan_values import NEW_FINDING, sample
 
-from sg_scope_lint.cli import main
 from sg_scope_lint import codedocs
+from sg_scope_lint.cli import main
 from sg_scope_lint.codes import BY_CODE
 from sg_scope_lint.reporters import sarif_report
 from sg_scope_lint.types import Finding, Location
