@@ -440,10 +440,22 @@ class UnknownScope:
     suggestions: tuple[str, ...]
 
 
+class ProblemKind(str, enum.Enum):
+    """Which problem a `KeyProblem` is: the CI formats give each kind its own code."""
+
+    FULL_ACCESS = "full_access"  # a key with no scopes listed
+    BILLING_SHARED = "billing_shared"  # billing scopes with other scopes on one key
+    VALIDATION_SHARED = "validation_shared"  # Email Validation scopes with others on one key
+    SECRET = "secret"  # the key config holds a key's secret
+    NO_ENV = "no_env"  # several keys, none naming the variable it is loaded from
+    UNCHECKED = "unchecked"  # calls tied to no configured key and no default key
+
+
 @dataclass(frozen=True, slots=True)
 class KeyProblem:
     """Something wrong with a key as a whole (billing mixed with others, Full Access, ...)."""
 
+    kind: ProblemKind
     severity: Severity
     message: str
     line: int = 0
