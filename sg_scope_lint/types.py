@@ -279,9 +279,9 @@ class Finding:
     """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message.
 
     Every front end reads this one model: flake8, and the CI formats (SARIF, GitHub, Markdown)
-    and the baseline of `scan`. `chain` names the subject without a line number (the call's
-    source for a call, the endpoint for a call lacking a granted scope, the redacted key for a
-    key, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
+    and the baseline of `scan` and `check`. `chain` names the subject without a line number
+    (the call's source for a call, the endpoint for a call lacking a granted scope, the redacted
+    key for a key, the scope or key name for a key-config finding, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
     baselines and SARIF fingerprints are built from it.
     """
 
