@@ -91,8 +91,8 @@ def read(path: Path) -> Baseline:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BaselineError("no such baseline file; create it with `sg-scope-lint scan "
-                            "--write-baseline FILE`", file=shown) from None
+        raise BaselineError("no such baseline file; create it with `--write-baseline FILE` "
+                            "(of `sg-scope-lint scan` or `check`)", file=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read the baseline: {exc}", file=shown) from None
     try:

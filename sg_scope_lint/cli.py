@@ -26,7 +26,7 @@ from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
 from .reporters import FORMATS
-from .reporters.check_report import render as render_check
+from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, load_rule_file, load_ruleset
@@ -80,8 +80,13 @@ def _parser() -> argparse.ArgumentParser:
                                 "needs with the key config in the repository")
     check.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=CHECK_FORMATS, default="text")
     check.add_argument("--strict", action="store_true", help="excess scopes are errors too")
+    check_known = check.add_mutually_exclusive_group()
+    check_known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
+                             help="report only findings not recorded in FILE; list the ones gone")
+    check_known.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
+                             help="record today's findings in FILE, then report against it")
     check.add_argument("--write", action="store_true",
                        help="rewrite an sg-scope-lint key config to the scopes the code needs, "
                             "printing the diff")
@@ -199,7 +204,7 @@ def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     if recorded is not None:
         split = baseline.split(recorded, findings.scan_findings(result))
         result = findings.only(result, split.new)
-        _describe_baseline(args.baseline or args.write_baseline, split)
+        _describe_baseline(args.baseline or args.write_baseline, split, "scan")
     _out(FORMATS[args.format](result))
     problems = (result.unresolved or result.unknown or result.errors or result.keys
                 or result.annotation_problems)
@@ -248,11 +253,23 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
                           "[tool.sg-scope-lint]")
     text = read_key_text(path)  # before the scan, so a broken key config fails at once
     key_config = parse_key_config(text, display_path(path))
+    recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = _run(args, config, ruleset)
     check = compare(result, key_config, ruleset.catalogue)
     if args.write:
         check = _write(path, text, key_config, check, result, ruleset, args.format)
-    _out(render_check(check, args.format))
+    found = findings.check_findings(check, result)
+    if args.write_baseline:
+        recorded = baseline.build(found)
+        manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
+        total = sum(entry.count for entry in recorded.entries)
+        _err(f"{display_path(args.write_baseline)}: baseline written ({total} finding(s))")
+    if recorded is not None:
+        split = baseline.split(recorded, found)
+        found = split.new
+        check = findings.only_check(check, split.new)  # the text, JSON and exit code see new only
+        _describe_baseline(args.baseline or args.write_baseline, split, "check")
+    _out(render_check(args.format, check, result, found))
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
     return EXIT_FINDINGS if check.failed(args.strict) else EXIT_CLEAN
@@ -282,14 +299,14 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
     return compare(result, parse_key_config(new, shown), ruleset.catalogue)
 
 
-def _describe_baseline(path: Path, split: baseline.Split) -> None:
+def _describe_baseline(path: Path, split: baseline.Split, command: str) -> None:
     """What the baseline hid, and the entries no longer found: the baseline can shrink."""
     shown = display_path(path)
     _err(f"{shown}: {len(split.known)} known finding(s) not shown, {len(split.new)} new")
     if not split.gone:
         return
     _err(f"{shown}: {sum(e.count for e in split.gone)} baselined finding(s) no longer found; "
-         f"run `sg-scope-lint scan --write-baseline {shown}` to drop them")
+         f"run `sg-scope-lint {command} --write-baseline {shown}` to drop them")
     for entry in split.gone:
         times = f" (x{entry.count})" if entry.count > 1 else ""
         _err(f"  - {entry.code} {entry.file}: {entry.chain or '(whole file)'}{times}")

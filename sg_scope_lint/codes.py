@@ -4,7 +4,8 @@ Numbering: 0xx the file itself, 1xx what a call reaches, 2xx the key config, 3xx
 annotations. Each code has a section in docs/codes.md (tests/test_codes.py checks both ways).
 A code, once released, keeps its meaning: a retired code is removed, never reused; SARIF
 alerts and baselines are keyed by it. `level` is how the CI formats show it (SARIF level,
-GitHub `::error`/`::warning`); every level fails `scan` alike.
+GitHub `::error`/`::warning`); every level fails `scan` alike. The 2xx codes are the findings
+of `check`; which of them fail it (the errors, and SGS203 with --strict) is the CLI's choice.
 """
 
 from __future__ import annotations
@@ -50,6 +51,22 @@ SCOPE_NOT_GRANTED = Code(
     "SGS201", "scope-not-granted", "`{target}` needs {scopes}, not in {key_config}",
     Level.ERROR,
 )
+UNKNOWN_SCOPE = Code(
+    "SGS202", "unknown-scope", "key '{key}' lists `{scope}`, not a SendGrid scope{hint}",
+    Level.ERROR,
+)
+# A warning: `check --strict` fails on it, and that is the exit code's business.
+EXCESS_SCOPE = Code("SGS203", "excess-scope", "key '{key}' grants `{scope}`, which no call needs")
+BILLING_SCOPE_SHARED = Code("SGS204", "billing-scope-shared", "{detail}", Level.ERROR)
+SECRET_IN_KEY_CONFIG = Code(
+    "SGS205", "secret-in-key-config", "the key config {detail}",
+    # Like a hard-coded key: usable until revoked, so a baseline must not make it quiet.
+    Level.ERROR, baselinable=False,
+)
+FULL_ACCESS_KEY = Code("SGS206", "full-access-key", "{detail}")
+VALIDATION_SCOPE_SHARED = Code("SGS207", "validation-scope-shared", "{detail}")
+KEY_NOT_ATTRIBUTABLE = Code("SGS208", "key-not-attributable", "{detail}")
+CALLS_CHECKED_AGAINST_NO_KEY = Code("SGS209", "calls-checked-against-no-key", "{detail}")
 MALFORMED_ANNOTATION = Code(
     "SGS301", "malformed-annotation", "malformed scope annotation: {detail}", Level.ERROR,
 )
@@ -69,6 +86,14 @@ CODES: tuple[Code, ...] = (
     UNRESOLVED_CALL,
     UNKNOWN_ENDPOINT,
     SCOPE_NOT_GRANTED,
+    UNKNOWN_SCOPE,
+    EXCESS_SCOPE,
+    BILLING_SCOPE_SHARED,
+    SECRET_IN_KEY_CONFIG,
+    FULL_ACCESS_KEY,
+    VALIDATION_SCOPE_SHARED,
+    KEY_NOT_ATTRIBUTABLE,
+    CALLS_CHECKED_AGAINST_NO_KEY,
     MALFORMED_ANNOTATION,
     UNKNOWN_ANNOTATION_SCOPE,
     UNUSED_ANNOTATION,

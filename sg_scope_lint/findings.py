@@ -13,18 +13,34 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from . import codes
+from .keycheck import missing_by_call
 from .types import (
     AnnotationProblem,
     AnnotationProblemKind,
+    CheckResult,
     FileError,
     FileReport,
     Finding,
+    GrantedScope,
     HardCodedKey,
+    KeyProblem,
+    Location,
     MissingScopes,
+    ProblemKind,
     ScanResult,
     Unknown,
+    UnknownScope,
     Unresolved,
 )
+
+PROBLEM_CODES = {
+    ProblemKind.FULL_ACCESS: codes.FULL_ACCESS_KEY,
+    ProblemKind.BILLING_SHARED: codes.BILLING_SCOPE_SHARED,
+    ProblemKind.VALIDATION_SHARED: codes.VALIDATION_SCOPE_SHARED,
+    ProblemKind.SECRET: codes.SECRET_IN_KEY_CONFIG,
+    ProblemKind.NO_ENV: codes.KEY_NOT_ATTRIBUTABLE,
+    ProblemKind.UNCHECKED: codes.CALLS_CHECKED_AGAINST_NO_KEY,
+}
 
 
 def file_findings(report: FileReport, missing: Iterable[MissingScopes] = (),
@@ -46,6 +62,61 @@ def scan_findings(result: ScanResult) -> tuple[Finding, ...]:
     """Every problem of a scan, hard-coded keys included, sorted by location."""
     return tuple(sorted(finding for report in result.files
                         for finding in (*file_findings(report), *map(key_finding, report.keys))))
+
+
+def check_findings(check: CheckResult, result: ScanResult) -> tuple[Finding, ...]:
+    """Every finding of `sg-scope-lint check`: the scan's own, plus the key config's, sorted.
+
+    A call lacking scopes is reported at the call (SGS201, as flake8 does); what is wrong with
+    the key config itself at its line in the config file.
+    """
+    return tuple(sorted((*scan_findings(result), *key_config_findings(check))))
+
+
+def key_config_findings(check: CheckResult) -> list[Finding]:
+    """The comparison's findings: missing scopes at each call, the rest in the key config."""
+    config = check.config.file
+    out = [missing_finding(missing, config) for missing in missing_by_call(check)]
+    for verdict in check.keys:
+        name = verdict.key.name
+        out += [unknown_scope_finding(unknown, name, config) for unknown in verdict.unknown]
+        out += [excess_finding(scope, name, config) for scope in verdict.excess]
+        out += [problem_finding(problem, config, name) for problem in verdict.problems]
+    out += [problem_finding(problem, config) for problem in check.problems]
+    return sorted(out)
+
+
+def only_check(check: CheckResult, keep: Iterable[Finding]) -> CheckResult:
+    """The comparison with only the key-config findings in `keep` (doubts and unattributed
+    calls, which are notes, all kept): how a baseline hides known findings from `check`'s text
+    and JSON and from its exit code."""
+    wanted = Counter(keep)
+
+    def kept(finding: Finding) -> bool:
+        if wanted[finding] > 0:
+            wanted[finding] -= 1
+            return True
+        return False
+
+    config = check.config.file
+    calls = {(m.location, m.target, m.key) for m in missing_by_call(check)
+             if kept(missing_finding(m, config))}
+    several = len(check.config.keys) > 1
+    verdicts = []
+    for verdict in check.keys:
+        name = verdict.key.name
+        label = name if several else ""
+        missing = tuple(replace(m, needs=needs) for m in verdict.missing
+                        if (needs := tuple(n for n in m.needs
+                                           if (n.location, n.target, label) in calls)))
+        verdicts.append(replace(
+            verdict, missing=missing,
+            unknown=tuple(u for u in verdict.unknown
+                          if kept(unknown_scope_finding(u, name, config))),
+            excess=tuple(s for s in verdict.excess if kept(excess_finding(s, name, config))),
+            problems=tuple(p for p in verdict.problems if kept(problem_finding(p, config, name)))))
+    return replace(check, keys=tuple(verdicts),
+                   problems=tuple(p for p in check.problems if kept(problem_finding(p, config))))
 
 
 def only(result: ScanResult, keep: Iterable[Finding]) -> ScanResult:
@@ -104,6 +175,28 @@ def missing_finding(missing: MissingScopes, key_config: str) -> Finding:
                                                    scopes=_names(missing.scopes),
                                                    key_config=where),
                    missing.target)
+
+
+def unknown_scope_finding(unknown: UnknownScope, key: str, key_config: str) -> Finding:
+    """SGS202 at the scope's line; the chain is the scope name, so edits elsewhere in the
+    config do not bring a baselined finding back."""
+    hint = f"; did you mean {_alternatives(unknown.suggestions)}?" \
+        if unknown.suggestions else " (not in the scope catalogue)"
+    return Finding(Location(key_config, unknown.scope.line, 0), codes.UNKNOWN_SCOPE.code,
+                   codes.UNKNOWN_SCOPE.message(key=key, scope=unknown.scope.name, hint=hint),
+                   unknown.scope.name)
+
+
+def excess_finding(scope: GrantedScope, key: str, key_config: str) -> Finding:
+    return Finding(Location(key_config, scope.line, 0), codes.EXCESS_SCOPE.code,
+                   codes.EXCESS_SCOPE.message(key=key, scope=scope.name), scope.name)
+
+
+def problem_finding(problem: KeyProblem, key_config: str, key: str = "") -> Finding:
+    """A problem with one key (its chain: the key's name) or with the whole config ("")."""
+    code = PROBLEM_CODES[problem.kind]
+    return Finding(Location(key_config, problem.line, 0), code.code,
+                   code.message(detail=problem.message), key)
 
 
 def annotation_finding(problem: AnnotationProblem) -> Finding:

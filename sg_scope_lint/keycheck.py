@@ -34,6 +34,7 @@ from .types import (
     MissingScope,
     MissingScopes,
     Need,
+    ProblemKind,
     ScanResult,
     Severity,
     Unattributed,
@@ -134,10 +135,15 @@ def missing_in_file(report: FileReport, config: KeyConfig,
                     catalogue: ScopeCatalogue) -> tuple[MissingScopes, ...]:
     """The calls of one file that need scopes their key lacks, one entry per call and target:
     what a linter that sees one file at a time (flake8) reports."""
-    check = compare(ScanResult((report,)), config, catalogue)
+    return missing_by_call(compare(ScanResult((report,)), config, catalogue))
+
+
+def missing_by_call(check: CheckResult) -> tuple[MissingScopes, ...]:
+    """The calls that need scopes their key lacks, one entry per call, target and key, in
+    position order; `key` names the key only when the config has several."""
     lacking: dict[tuple[Location, str, str], list[str]] = {}
     for verdict in check.keys:
-        name = verdict.key.name if len(config.keys) > 1 else ""
+        name = verdict.key.name if len(check.config.keys) > 1 else ""
         for missing in verdict.missing:
             for need in missing.needs:
                 scopes = lacking.setdefault((need.location, need.target, name), [])
@@ -167,7 +173,8 @@ def _verdict(key: ConfiguredKey, needs: list[Need], doubts: list[Doubt],
                                                                             SEPARATE_KEY)}
         shown = ", ".join(required) or "none"
         problems.insert(0, KeyProblem(
-            Severity.WARNING, f"key '{key.name}' lists no scopes, which SendGrid treats as Full "
+            ProblemKind.FULL_ACCESS, Severity.WARNING,
+            f"key '{key.name}' lists no scopes, which SendGrid treats as Full "
             f"Access; the code needs only {len(required)}: {shown}", key.line))
         return KeyVerdict(key, required, _missing(needs, lacking), unknown=unknown,
                           problems=tuple(problems), doubts=tuple(doubts))
@@ -203,8 +210,10 @@ def _combination_problems(key: ConfiguredKey, required: Sequence[str],
     """Scopes SendGrid keeps on keys of their own: billing (refused with any other scope) and
     Email Validation (issued as its own key type)."""
     problems = []
-    for kind, severity, label in ((BILLING, Severity.ERROR, "billing scopes"),
-                                  (SEPARATE_KEY, Severity.WARNING, "Email Validation scopes")):
+    for kind, problem_kind, severity, label in (
+            (BILLING, ProblemKind.BILLING_SHARED, Severity.ERROR, "billing scopes"),
+            (SEPARATE_KEY, ProblemKind.VALIDATION_SHARED, Severity.WARNING,
+             "Email Validation scopes")):
         for scopes, whose in ((key.names, "grants"), (required, "needs")):
             own = [s for s in scopes if catalogue.kind_of(s) == kind]
             others = [s for s in scopes if catalogue.kind_of(s) not in (kind, AUTOMATIC, None)]
@@ -212,25 +221,28 @@ def _combination_problems(key: ConfiguredKey, required: Sequence[str],
                 subject = (f"key '{key.name}' grants" if whose == "grants"
                            else f"the calls that use key '{key.name}' need")
                 problems.append(KeyProblem(
-                    severity, f"{subject} {label} ({', '.join(own)}) together with other scopes "
-                    f"({', '.join(others)}); SendGrid issues {label} on a key of their own",
+                    problem_kind, severity, f"{subject} {label} ({', '.join(own)}) together "
+                    f"with other scopes ({', '.join(others)}); SendGrid issues {label} on a key "
+                    "of their own",
                     key.line))
                 break  # the grants already show it; the needs would say it again
     return problems
 
 
 def _file_problems(config: KeyConfig, unattributed: list[Unattributed]) -> tuple[KeyProblem, ...]:
-    problems = [KeyProblem(Severity.ERROR, "holds an API key's secret (`api_key`): delete it from "
-                           "the file, and revoke the key if the file was ever committed", line)
+    problems = [KeyProblem(ProblemKind.SECRET, Severity.ERROR, "holds an API key's secret "
+                           "(`api_key`): delete it from the file, and revoke the key if the file "
+                           "was ever committed", line)
                 for line in config.secret_lines]
     if len(config.keys) > 1 and not any(key.env for key in config.keys):
         problems.append(KeyProblem(
-            Severity.WARNING, f"{len(config.keys)} keys and none says which variable or setting "
-            "the code loads it from, so no call can be tied to a key; name each key's `env` in an "
-            "sg-scope-lint `keys:` config"))
+            ProblemKind.NO_ENV, Severity.WARNING, f"{len(config.keys)} keys and none says which "
+            "variable or setting the code loads it from, so no call can be tied to a key; name "
+            "each key's `env` in an sg-scope-lint `keys:` config"))
     unchecked = [u for u in unattributed if not u.checked_against]
     if unchecked:
         problems.append(KeyProblem(
-            Severity.WARNING, f"{len(unchecked)} call(s) use a key no configured key's `env` "
-            "names and there is no `default: true` key, so they are checked against no key"))
+            ProblemKind.UNCHECKED, Severity.WARNING, f"{len(unchecked)} call(s) use a key no "
+            "configured key's `env` names and there is no `default: true` key, so they are "
+            "checked against no key"))
     return tuple(problems)

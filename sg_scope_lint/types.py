@@ -279,9 +279,9 @@ class Finding:
     """One diagnostic as a linter shows it: where, a code from `codes.py`, and its message.
 
     Every front end reads this one model: flake8, and the CI formats (SARIF, GitHub, Markdown)
-    and the baseline of `scan`. `chain` names the subject without a line number (the call's
-    source for a call, the endpoint for a call lacking a granted scope, the redacted key for a
-    key, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
+    and the baseline of `scan` and `check`. `chain` names the subject without a line number
+    (the call's source for a call, the endpoint for a call lacking a granted scope, the redacted
+    key for a key, the scope or key name for a key-config finding, "" for a whole-file problem), so `identity` (code, file, chain) survives moving code:
     baselines and SARIF fingerprints are built from it.
     """
 
@@ -440,10 +440,22 @@ class UnknownScope:
     suggestions: tuple[str, ...]
 
 
+class ProblemKind(str, enum.Enum):
+    """Which problem a `KeyProblem` is: the CI formats give each kind its own code."""
+
+    FULL_ACCESS = "full_access"  # a key with no scopes listed
+    BILLING_SHARED = "billing_shared"  # billing scopes with other scopes on one key
+    VALIDATION_SHARED = "validation_shared"  # Email Validation scopes with others on one key
+    SECRET = "secret"  # the key config holds a key's secret
+    NO_ENV = "no_env"  # several keys, none naming the variable it is loaded from
+    UNCHECKED = "unchecked"  # calls tied to no configured key and no default key
+
+
 @dataclass(frozen=True, slots=True)
 class KeyProblem:
     """Something wrong with a key as a whole (billing mixed with others, Full Access, ...)."""
 
+    kind: ProblemKind
     severity: Severity
     message: str
     line: int = 0

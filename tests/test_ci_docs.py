@@ -24,6 +24,8 @@ from sg_scope_lint.cli import main
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "ci.md"
 SETUP_LINES = ("python -m pip install sg-scope-lint", "git fetch ", "git show ")
+# The key the app's two calls need, as the project's key config grants it.
+KEY_CONFIG = "scopes:\n  - mail.send\n  - templates.read\n"
 
 
 
@@ -112,6 +114,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci_rules: object,
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "step-summary.md"))
     monkeypatch.setenv("GITHUB_BASE_REF", "main")
     (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "sendgrid-key.yaml").write_text(KEY_CONFIG)
     assert main(["manifest"]) == 0
     # What `git show FETCH_HEAD:sendgrid-scopes.json > base-scopes.json` gives.
     (tmp_path / "base-scopes.json").write_bytes((tmp_path / "sendgrid-scopes.json").read_bytes())
@@ -128,16 +131,17 @@ def test_the_workflow_has_every_piece_the_page_promises() -> None:
     assert upload["if"] == "always()" and upload["with"]["sarif_file"] == "sg-scope-lint.sarif"
     scripts = "\n".join(s.get("run", "") for s in steps)
     for piece in ("--format sarif > sg-scope-lint.sarif", "--format markdown >> "
-                  '"$GITHUB_STEP_SUMMARY"', "manifest --check", "--format github",
+                  '"$GITHUB_STEP_SUMMARY"', "manifest --check",
+                  "sg-scope-lint check --key-config sendgrid-key.yaml --format github",
                   "sg-scope-lint diff"):
         assert piece in scripts
     assert steps[-1]["run"].startswith("sg-scope-lint scan")
-    assert "continue-on-error" not in steps[-1]
+    assert "continue-on-error" not in steps[-1] and "continue-on-error" not in steps[-2]
 
 
 def test_clean_repository_passes_and_reports(project: Path, capsys) -> None:
     ran = run_github(capsys)
-    assert [step.code for step in ran] == [0] * len(ran) and len(ran) == 5
+    assert [step.code for step in ran] == [0] * len(ran) and len(ran) == 6
     sarif = json.loads((project / "sg-scope-lint.sarif").read_text())
     assert sarif["runs"][0]["results"] == []
     summary = (project / "step-summary.md").read_text()
@@ -151,29 +155,56 @@ def test_pull_request_with_a_new_scope_and_an_unresolved_call(project: Path, cap
     ran = run_github(capsys)
     assert job_failed(ran)
     assert [(step.step, step.code) for step in ran if step.code] == [
-        ("Scan for code scanning", 1), ("Job summary", 1), ("Fail on findings", 1)]
-    # Only the last step fails the job, so the upload and the summary still happen before it.
-    assert [step.step for step in ran if step.code and not step.may_fail] == ["Fail on findings"]
+        ("Scan for code scanning", 1), ("Job summary", 1),
+        ("Key config grants what the code needs", 1), ("Fail on findings", 1)]
+    # Only the last steps fail the job, so the upload and the summary still happen before them.
+    assert [step.step for step in ran if step.code and not step.may_fail] == [
+        "Key config grants what the code needs", "Fail on findings"]
     results = json.loads((project / "sg-scope-lint.sarif").read_text())["runs"][0]["results"]
+    # The new call needs a scope the key lacks (SGS201), and one call cannot be resolved.
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for r in results] == [("SGS101", 12)]
+            for r in results] == [("SGS201", 9), ("SGS101", 12)]
     summary = (project / "step-summary.md").read_text()
-    assert "#### SGS101" in summary
+    assert "#### SGS101" in summary and "#### SGS201" in summary
     assert ("| added | `suppression.spam_reports.read` | `GET /v3/suppression/spam_reports` | "
             "`app.py` |") in summary
 
 
 def test_a_stale_manifest_fails_the_job(project: Path, capsys) -> None:
     (project / "app.py").write_text(APP + NEW_SCOPE)
+    (project / "sendgrid-key.yaml").write_text(KEY_CONFIG + "  - suppression.spam_reports.read\n")
     ran = run_github(capsys)
     assert [(step.step, step.code) for step in ran if step.code] == [
         ("Manifest is up to date", 1)]
     assert job_failed(ran)
 
 
+def test_a_scope_the_key_lacks_fails_the_job_with_an_annotation_at_the_call(
+        project: Path, capsys) -> None:
+    (project / "app.py").write_text(APP + NEW_SCOPE)
+    assert main(["manifest"]) == 0
+    capsys.readouterr()
+    (annotate,) = [step["run"] for step in github_workflow()["jobs"]["sendgrid-scopes"]["steps"]
+                   if "--format github" in step.get("run", "")]
+    assert main(shlex.split(annotate)[1:]) == 1
+    assert capsys.readouterr().out == (
+        "::error file=app.py,line=9,col=12,title=SGS201 scope-not-granted::"
+        "`GET /v3/suppression/spam_reports` needs `suppression.spam_reports.read`, not in "
+        "sendgrid-key.yaml\n")
+    ran = run_github(capsys)
+    assert [(step.step, step.code) for step in ran if step.code] == [
+        ("Scan for code scanning", 1), ("Job summary", 1),
+        ("Key config grants what the code needs", 1)]
+    assert job_failed(ran)
+    results = json.loads((project / "sg-scope-lint.sarif").read_text())["runs"][0]["results"]
+    assert [(r["ruleId"], r["message"]["text"]) for r in results] == [(
+        "SGS201", "`GET /v3/suppression/spam_reports` needs `suppression.spam_reports.read`, "
+        "not in sendgrid-key.yaml")]
+
+
 def test_gitlab_job_passes_clean_and_fails_on_findings(project: Path, capsys) -> None:
     ran = run_gitlab(capsys)
-    assert not job_failed(ran) and len(ran) == 4
+    assert not job_failed(ran) and len(ran) == 5
     assert "No findings" in (project / "sg-scope-lint.md").read_text()
     (project / "app.py").write_text(APP + NEW_FINDING)
     assert main(["manifest"]) == 0

@@ -1,6 +1,7 @@
-"""Render a key check (`sg-scope-lint check`) as text lines or one JSON object.
+"""Render a key check (`sg-scope-lint check`) as text lines, one JSON object, or a CI format.
 
-Text: one `place: severity: message` line per finding, so editors and CI logs link to it;
+The CI formats (SARIF, GitHub annotations, Markdown) show the check's coded findings
+(`findings.check_findings`), so `check` and `scan` share their renderers. Text: one `place: severity: message` line per finding, so editors and CI logs link to it;
 findings about a call point at the call, findings about a granted scope at its line in the key
 config. Then one summary line per key and a total.
 """
@@ -8,17 +9,36 @@ config. Then one summary line per key and a total.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..types import (
     CheckResult,
     Doubt,
+    Finding,
     KeyProblem,
     KeyVerdict,
     Location,
+    ScanResult,
     Severity,
     Unattributed,
 )
+from . import github_report, markdown_report, sarif_report
+
+CHECK_FORMATS = ("text", "json", "sarif", "github", "markdown")
+
+
+def render_check(fmt: str, check: CheckResult, result: ScanResult,
+                 findings: Sequence[Finding]) -> str:
+    """`check` in any of CHECK_FORMATS: text and JSON from the comparison, the CI formats from
+    its findings (with a baseline, the new ones only)."""
+    if fmt == "sarif":
+        return sarif_report.render_findings(findings)
+    if fmt == "github":
+        return github_report.render_findings(findings)
+    if fmt == "markdown":
+        return markdown_report.render_summary(result, findings)
+    return render(check, fmt)
 
 
 def render(check: CheckResult, fmt: str) -> str:
