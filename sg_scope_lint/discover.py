@@ -17,9 +17,18 @@ SKIPPED_DIRECTORIES = frozenset({
 })
 
 
-def display_path(path: Path) -> str:
-    """A path as reports show it: POSIX, relative to the working directory where possible."""
-    return Path(os.path.relpath(path.absolute(), Path.cwd())).as_posix()
+def display_path(path: Path, cwd: str | None = None) -> str:
+    """A path as reports show it: POSIX, relative to the working directory where possible.
+
+    Called for every file of a large tree, so the common case (a relative path inside the
+    working directory) is answered with string operations; pass `cwd` in loops.
+    """
+    text = os.fspath(path)
+    if not os.path.isabs(text) and not text.startswith(".."):
+        normal = os.path.normpath(text)
+        if not normal.startswith(".."):
+            return normal.replace(os.sep, "/")
+    return os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/")
 
 
 def discover(paths: Sequence[Path], exclude: Iterable[str] = ()) -> list[Path]:
@@ -37,7 +46,8 @@ def discover(paths: Sequence[Path], exclude: Iterable[str] = ()) -> list[Path]:
             found.add(path)
         else:
             raise ConfigError(f"no such file or directory: {path.as_posix()}")
-    return sorted(found, key=lambda p: display_path(p))
+    cwd = os.getcwd()
+    return sorted(found, key=lambda p: display_path(p, cwd))
 
 
 def _walk(root: Path, patterns: tuple[str, ...]) -> Iterable[Path]:

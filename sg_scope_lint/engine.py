@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -156,14 +157,22 @@ class _SourceFile:
 
 def module_name(path: Path) -> tuple[str, bool]:
     """The dotted name a file is imported under: parent folders with `__init__.py` are packages."""
-    path = path.absolute()
-    is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts), is_package
+    folder, name = os.path.split(os.path.abspath(path))
+    is_package = name == "__init__.py"
+    prefix = _package_of(folder)
+    stem = "" if is_package else os.path.splitext(name)[0]
+    return ".".join(part for part in (prefix, stem) if part), is_package
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of(folder: str) -> str:
+    """The dotted package a folder is, "" when it has no `__init__.py` (cached: a tree shares
+    its folders)."""
+    parent, name = os.path.split(folder)
+    if parent == folder or not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return ""
+    outer = _package_of(parent)
+    return f"{outer}.{name}" if outer else name
 
 
 Progress = Callable[[int, int], None]
@@ -183,7 +192,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     """
     from .symbols import ProjectFacts
 
-    files = [_SourceFile(p, display_path(p), *module_name(p)) for p in paths]
+    _package_of.cache_clear()  # folders may have gained or lost __init__.py since last time
+    cwd = os.getcwd()
+    files = [_SourceFile(p, display_path(p, cwd), *module_name(p)) for p in paths]
     by_module = {f.module: f for f in files}
     reports: dict[Path, FileReport] = {}
     analyses: dict[Path, ModuleAnalysis] = {}
@@ -200,7 +211,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
         keys[source.path] = _hard_coded_keys(data, source.shown)
         if might_have_annotations(data):
             annotated[source.path] = data
-        if might_call_sendgrid(data) or wrapper_marker.search(data):
+        if might_call_sendgrid(data) or (wrapper_marker and wrapper_marker.search(data)):
             pending.append(source)
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     for round_number in range(MAX_PROJECT_ROUNDS):
@@ -337,11 +348,11 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
     return list(reached.values())
 
 
-def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes]:
-    """Files that may call one of these functions: they mention its name (never matches if none)."""
+def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:
+    """Files that may call one of these functions: they mention its name (None: no functions)."""
     names = sorted({q.rpartition(".")[2] for q in qualnames})
     if not names:
-        return re.compile(rb"(?!)")
+        return None
     return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
 
 
