@@ -259,32 +259,51 @@ PARALLEL_THRESHOLD = 8
 def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | None,
                  progress: Progress | None,
                  cache: AnalysisCache) -> list[ModuleAnalysis | FileReport]:
-    """Analyse files, in parallel when it pays; results come back in the order given."""
+    """Analyse files, in parallel when it pays; results come back in the order given.
+
+    Cached analyses are taken first, here: a warm rescan starts no pool and imports no libcst.
+    """
+    results: list[ModuleAnalysis | FileReport | None] = [_cached(s, facts, cache)
+                                                         for s in sources]
+    todo = [index for index, result in enumerate(results) if result is None]
+    total, done = len(sources), len(sources) - len(todo)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    total = len(sources)
-    if workers <= 1 or total < PARALLEL_THRESHOLD:
-        results = []
-        for done, source in enumerate(sources, start=1):
-            results.append(_analyse_source(source, facts, cache))
-            if progress:
-                progress(done, total)
-        return results
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        fresh: Iterable[ModuleAnalysis | FileReport] = (
+            _analyse_source(sources[index], facts, cache) for index in todo)
+        return _gather(results, todo, fresh, done, total, progress)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     import libcst  # noqa: F401 - imported once here, so forked workers do not each import it
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, total // (workers * 8))
+    chunk = max(1, len(todo) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = []
-        for done, result in enumerate(
-                pool.map(_analyse_source, sources, [facts] * total, [cache] * total,
-                         chunksize=chunk), start=1):
-            results.append(result)
-            if progress:
-                progress(done, total)
-        return results
+        fresh = pool.map(_analyse_source, [sources[i] for i in todo], [facts] * len(todo),
+                         [cache] * len(todo), chunksize=chunk)
+        return _gather(results, todo, fresh, done, total, progress)
+
+
+def _gather(results: list[ModuleAnalysis | FileReport | None], todo: list[int],
+            fresh: Iterable[ModuleAnalysis | FileReport], done: int, total: int,
+            progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
+    for index, result in zip(todo, fresh, strict=True):
+        results[index] = result
+        done += 1
+        if progress:
+            progress(done, total)
+    return [result for result in results if result is not None]
+
+
+def _cached(source: _SourceFile, facts: ProjectFacts,
+            cache: AnalysisCache) -> ModuleAnalysis | None:
+    if cache.directory is None:
+        return None
+    data = _read(source)
+    if isinstance(data, FileReport):
+        return None
+    return cache.get(cache.key(data, source.shown, source.module, source.is_package, facts))
 
 
 def _analyse_source(source: _SourceFile, facts: ProjectFacts,
