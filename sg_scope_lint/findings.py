@@ -9,7 +9,7 @@ so the two cannot drift.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from . import codes
@@ -86,10 +86,8 @@ def key_config_findings(check: CheckResult) -> list[Finding]:
     return sorted(out)
 
 
-def only_check(check: CheckResult, keep: Iterable[Finding]) -> CheckResult:
-    """The comparison with only the key-config findings in `keep` (doubts and unattributed
-    calls, which are notes, all kept): how a baseline hides known findings from `check`'s text
-    and JSON and from its exit code."""
+def _taker(keep: Iterable[Finding]) -> Callable[[Finding], bool]:
+    """A test that says yes to each finding in `keep` as many times as it occurs there."""
     wanted = Counter(keep)
 
     def kept(finding: Finding) -> bool:
@@ -97,6 +95,15 @@ def only_check(check: CheckResult, keep: Iterable[Finding]) -> CheckResult:
             wanted[finding] -= 1
             return True
         return False
+
+    return kept
+
+
+def only_check(check: CheckResult, keep: Iterable[Finding]) -> CheckResult:
+    """The comparison with only the key-config findings in `keep` (doubts and unattributed
+    calls, which are notes, all kept): how a baseline hides known findings from `check`'s text
+    and JSON and from its exit code."""
+    kept = _taker(keep)
 
     config = check.config.file
     calls = {(m.location, m.target, m.key) for m in missing_by_call(check)
@@ -125,13 +132,7 @@ def only(result: ScanResult, keep: Iterable[Finding]) -> ScanResult:
     This is how a baseline hides known findings from every format at once: the reporters and
     the exit code see a result that no longer holds them.
     """
-    wanted = Counter(keep)
-
-    def kept(finding: Finding) -> bool:
-        if wanted[finding] > 0:
-            wanted[finding] -= 1
-            return True
-        return False
+    kept = _taker(keep)
 
     return ScanResult(tuple(
         replace(report,
