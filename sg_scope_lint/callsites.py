@@ -38,9 +38,10 @@ from .symbols import (
     ModuleAnalysis,
     PendingCall,
     ProjectFacts,
+    Request,
     Value,
 )
-from .types import Location, RawCall
+from .types import VALUE, Location, RawCall, Step, StepKind
 
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -69,9 +70,11 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
             break
         evaluator = Evaluator(collector.module_scope, facts)
     positions = Positions(module, len(collector.calls), collector.assigns)
+    requests = {p.ordinal: evaluator.request(p.node, p.scope, p.order) for p in collector.calls}
+    requests.update(_through_helpers(evaluator, collector.calls, requests))
     found: list[RawCall] = []
     for pending in collector.calls:
-        request = evaluator.request(pending.node, pending.scope, pending.order)
+        request = requests[pending.ordinal]
         if request is None:
             continue
         line, col = positions.of(ast.Call, pending.ordinal, pending.node)
@@ -92,6 +95,82 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
 
 
 _LOCAL_ROUNDS = 3
+# Method names through which a helper's body sends the request it is given.
+_SENDING_METHODS = frozenset({"get", "post", "put", "patch", "delete", "request", "send",
+                              "fetch", "stream", "urlopen"})
+
+
+def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
+                     requests: dict[int, Request | None]) -> dict[int, Request]:
+    """Calls of the module's own helpers (`self._post(path)`, `api_request("GET", "/x")`)
+    whose body sends a request built from their arguments.
+
+    Inside the helper the method or URL is a parameter, so the request there is unresolved or
+    unseen; at each call with literal arguments it is known. The caller's call is reported with
+    the request the helper sends for those arguments (one level of helpers, this module only).
+    """
+    by_scope: dict[int, list[PendingCall]] = {}
+    for pending in calls:
+        by_scope.setdefault(id(pending.scope), []).append(pending)
+    found: dict[int, Request] = {}
+    for pending in calls:
+        if requests[pending.ordinal] is not None or not pending.node.args:
+            continue
+        function = evaluator.value(pending.node.func, pending.scope, pending.order)
+        if not isinstance(function, Function):
+            continue
+        inner = [q for q in by_scope.get(id(function.scope), [])
+                 if _sends(q) and _unknown(requests[q.ordinal])]
+        if not inner:
+            continue
+        arguments = _arguments_for(evaluator, pending, function)
+        if not arguments:
+            continue
+        with evaluator.bound(function.scope, arguments):
+            for call in inner:
+                request = evaluator.request(call.node, call.scope, call.order)
+                if request is not None and not request.dynamic and not request.guessed \
+                        and _starts_with_literal(request.steps):
+                    found[pending.ordinal] = request
+                    break
+    return found
+
+
+def _unknown(request: Request | None) -> bool:
+    """Nothing seen, or a request whose method or URL the helper's caller decides."""
+    return request is None or bool(request.dynamic) or not _starts_with_literal(request.steps)
+
+
+def _sends(pending: PendingCall) -> bool:
+    func = pending.node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else (
+        func.value if isinstance(func, cst.Name) else "")
+    return name in _SENDING_METHODS
+
+
+def _arguments_for(evaluator: Evaluator, pending: PendingCall,
+                   function: Function) -> dict[str, Value]:
+    """The helper's parameters bound to the values this call passes (known values only)."""
+    method_call = isinstance(pending.node.func, cst.Attribute) and bool(function.scope.self_name)
+    params = function.params[1:] if method_call else function.params
+    values: dict[str, Value] = {}
+    positional = [a for a in pending.node.args if a.keyword is None and not a.star]
+    for name, arg in zip(params, positional):
+        values[name] = evaluator.value(arg.value, pending.scope, pending.order)
+    for arg in pending.node.args:
+        if arg.keyword is not None:
+            values[arg.keyword.value] = evaluator.value(arg.value, pending.scope, pending.order)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _starts_with_literal(steps: tuple[Step, ...]) -> bool:
+    """The request's path begins with literal text (so the endpoint can be known)."""
+    for step in steps:
+        if step.kind is StepKind.VERSION:
+            continue
+        first = step.pieces[0] if step.pieces else ""
+        return first is not VALUE and bool(first.strip("/"))
+    return True
 
 
 def _passed_values(evaluator: Evaluator, calls: list[PendingCall]

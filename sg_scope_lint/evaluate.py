@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import libcst as cst
 
 from .clients import (
@@ -123,6 +126,22 @@ class Evaluator:
             plain = part.format_spec is None and part.conversion is None
             pieces.extend(inner.pieces if isinstance(inner, Str) and plain else (VALUE,))
         return tuple(pieces)
+
+    @contextlib.contextmanager
+    def bound(self, scope: Scope, values: dict[str, Value]) -> Iterator[None]:
+        """Evaluate as if `scope`'s parameters held these values (a call of a helper)."""
+        added = []
+        for name, value in values.items():
+            binding = Binding(0, scope, fixed=value)
+            scope.bindings.setdefault(name, []).append(binding)
+            added.append((name, binding))
+        self.cache.clear()
+        try:
+            yield
+        finally:
+            for name, binding in added:
+                scope.bindings[name].remove(binding)
+            self.cache.clear()
 
     def _external(self, value: Value) -> Value:
         """An imported name another module of the project binds to a SendGrid value."""
