@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
+from sarif_schema import validate
 
 from sg_scope_lint import findings, rules
 from sg_scope_lint.cli import main
@@ -30,7 +30,6 @@ from sg_scope_lint.types import (
 )
 
 CHECK_RULES = Path(__file__).parent / "check_rules"
-SCHEMA = json.loads((Path(__file__).parent / "sarif" / "sarif-schema-2.1.0.json").read_text())
 # Built at run time so that no file of this repository holds anything shaped like a key.
 SECRET = "SG." + "Qw8Er7Ty6Ui5Op4As3Df2G" + "." + "h" * 43
 
@@ -72,13 +71,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     return code, out, err
 
-
-def validate(text: str) -> dict[str, Any]:
-    log = json.loads(text)
-    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
-    return log
 
 
 def placed(log: dict[str, Any]) -> list[tuple[str, str, str, int]]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
-import jsonschema
 import pytest
+from sarif_schema import validate
 from scan_values import APP as SAMPLE_APP
 from scan_values import NEW_FINDING, sample
 
@@ -18,19 +17,11 @@ from sg_scope_lint.codes import BY_CODE
 from sg_scope_lint.reporters import sarif_report
 from sg_scope_lint.types import Finding, Location
 
-SCHEMA = json.loads((Path(__file__).parent / "sarif" / "sarif-schema-2.1.0.json").read_text())
 FAKE_KEY = "SG." + "a" * 22 + "." + "b" * 43  # built here so no key-shaped literal is committed
 
 # One unresolved call (line 9) and one unknown endpoint (line 10).
 APP = SAMPLE_APP + NEW_FINDING + "    sg.client.no_such_thing.get()\n"
 
-
-def validate(text: str) -> dict[str, Any]:
-    log = json.loads(text)
-    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
-    return log
 
 
 @pytest.fixture
