@@ -142,7 +142,8 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return _validate(args.files)
     if args.command == "diff":
         return _diff(args)
-    ruleset = load_ruleset(extra_files=config.rules)
+    cache_root = None if getattr(args, "no_cache", False) else config.root
+    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
     for warning in ruleset.warnings:
         _err(f"sg-scope-lint: warning: {warning}")
     if args.command == "scan":
