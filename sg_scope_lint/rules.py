@@ -26,7 +26,7 @@ SCOPE_KINDS = ("grantable", "automatic", "billing", "separate_key", "legacy")
 
 _RULE_KEYS = frozenset(
     {"id", "method", "path", "function", "scopes", "any_of", "scopes_by_value", "source",
-     "confidence", "note", "deprecated"}
+     "confidence", "note", "deprecated", "grants_body_scopes"}
 )
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -367,15 +367,16 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
             for value, names in sorted(values.items(), key=lambda item: str(item[0]))
         )
     note = entry.get("note", "")
-    deprecated = entry.get("deprecated", False)
     if not isinstance(note, str):
         raise fail("must be a string", "note")
-    if not isinstance(deprecated, bool):
-        raise fail("must be true or false", "deprecated")
+    deprecated, grants = entry.get("deprecated", False), entry.get("grants_body_scopes", False)
+    for key, flag in (("deprecated", deprecated), ("grants_body_scopes", grants)):
+        if not isinstance(flag, bool):
+            raise fail("must be true or false", key)
     return Rule(
         id=rule_id, method=method, path=path, scopes=scopes, source=entry["source"],
         confidence=confidence, origin=f"{display}:{line}", family=family, note=note,
-        deprecated=deprecated,
+        deprecated=deprecated, grants_body_scopes=grants,
         any_of=any_of, value_param=value_param, scopes_by_value=by_value,
     )
 
