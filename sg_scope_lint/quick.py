@@ -253,17 +253,47 @@ def empty_scan(args: Sequence[str]) -> Answer | None:
     # While the children read their shares, this process reads the config (settings such as
     # rules and excludes, and config errors, are the full path's job), then its own share.
     plain = (pyproject is None or _settings_free(pyproject)) and _plain(
-        files[0::len(children) + 1])
-    if not _children_plain(children) or not plain:
+        files[0::len(children) + 1], children)
+    if not _children_plain(children, stop=not plain):
         return None
     return Answer(_EMPTY_REPORTS[request.format].format(files=len(files)), "", 0)
 
 
+class _Child:
+    """A forked process checking a share of the files; it answers one byte on a pipe:
+    b"1" all plain, b"0" not (nothing: it failed, which counts as not plain)."""
 
-def _fork_checks(files: list[str], processes: int) -> list[tuple[int, int]]:
-    """Start processes - 1 children, child i checking every processes-th file from the i-th
-    (`_plain`), and answering one byte on a pipe. Reading and searching a large tree is the
-    whole cost of an empty scan, so it is shared among the cores where the platform forks."""
+    __slots__ = ("pid", "pipe", "answer")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid, self.pipe = pid, pipe
+        self.answer: bytes | None = None
+
+    def poll(self) -> bytes | None:
+        import select
+
+        if self.answer is None and select.select([self.pipe], [], [], 0)[0]:
+            self.answer = os.read(self.pipe, 1)
+        return self.answer
+
+    def finish(self, stop: bool) -> bool:
+        """Wait for the answer, or with `stop` kill the child; True when it answered plain."""
+        if stop and self.answer is None:
+            import signal
+
+            os.kill(self.pid, signal.SIGKILL)
+            self.answer = b""
+        elif self.answer is None:
+            self.answer = os.read(self.pipe, 1)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
+        return self.answer == b"1"
+
+
+def _fork_checks(files: list[str], processes: int) -> list[_Child]:
+    """Start processes - 1 children, child i checking every processes-th file from the i-th.
+    Reading and searching a large tree is the whole cost of an empty scan, so it is shared
+    among the cores where the platform forks."""
     children = []
     for share in range(1, processes):
         read_end, write_end = os.pipe()
@@ -273,24 +303,30 @@ def _fork_checks(files: list[str], processes: int) -> list[tuple[int, int]]:
             os.write(write_end, b"1" if _plain(files[share::processes]) else b"0")
             os._exit(0)
         os.close(write_end)
-        children.append((pid, read_end))
+        children.append(_Child(pid, read_end))
     return children
 
 
-def _children_plain(children: list[tuple[int, int]]) -> bool:
-    """Every child's answer; a child that failed or died answers "needs the full path"."""
-    verdict = True
-    for pid, read_end in children:
-        verdict = os.read(read_end, 1) == b"1" and verdict
-        os.close(read_end)
-        os.waitpid(pid, 0)
+def _children_plain(children: list[_Child], stop: bool) -> bool:
+    """Every child's answer (a child still checking is killed when `stop`: the answer is known)."""
+    verdict = not stop
+    for child in children:
+        verdict = child.finish(stop or not verdict) and verdict
     return verdict
 
 
-def _plain(files: list[str]) -> bool:
+# How many files this process checks between looks at whether a child found something.
+_POLL_EVERY = 64
+
+
+def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
     """True when none of the files mentions SendGrid, holds an annotation or a key-shaped
-    string, and each can be read (an unreadable file is an error the full path reports)."""
-    for path in files:
+    string, and each can be read (an unreadable file is an error the full path reports).
+    Stops early when one of `children` answers that its share is not plain."""
+    for index, path in enumerate(files):
+        if children and index % _POLL_EVERY == 0 and any(
+                child.poll() == b"0" for child in children):
+            return False
         try:
             handle = os.open(path, os.O_RDONLY)
             try:

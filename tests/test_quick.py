@@ -197,3 +197,26 @@ def test_installed_command_replays_without_importing_the_analysis(tmp_path: Path
     assert json.loads(runs[1].stdout)["scopes"] == ["templates.read"]
     assert "| libcst" in runs[0].stderr
     assert "sg_scope_lint.cli" not in runs[1].stderr and "| libcst" not in runs[1].stderr
+
+
+def test_a_find_in_one_share_stops_the_others(plain_project: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process keeps reading once the answer is known, and none is left behind."""
+    monkeypatch.setattr(quick, "_FILES_PER_PROCESS", 2)
+    monkeypatch.setattr(quick, "_POLL_EVERY", 1)
+    for number in range(60):
+        write(plain_project / "many" / f"m{number:02}.py", APP if number == 0 else PLAIN)
+    started: list[int] = []
+    fork = os.fork
+
+    def counting_fork() -> int:
+        pid = fork()
+        if pid:
+            started.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    assert quick.empty_scan(["scan", "many", "--jobs", "2"]) is None
+    assert len(started) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)  # already reaped
