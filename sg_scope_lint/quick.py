@@ -90,8 +90,9 @@ def project_root(cwd: str) -> str:
 def record_path(root: str, args: Sequence[str], cwd: str) -> str:
     import hashlib
 
-    identity = "\0".join((str(RECORD_FORMAT), __version__, sys.executable, sys.version, cwd,
-                          *args))
+    # The interpreter and the copy of the tool too: two checkouts on PYTHONPATH are two tools.
+    identity = "\0".join((str(RECORD_FORMAT), __version__, sys.executable, sys.version,
+                          os.path.dirname(os.path.abspath(__file__)), cwd, *args))
     name = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:40]
     return os.path.join(root, RUNS_DIRECTORY, f"{name}.json")
 
