@@ -107,7 +107,9 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
 
     Inside the helper the method or URL is a parameter, so the request there is unresolved or
     unseen; at each call with literal arguments it is known. The caller's call is reported with
-    the request the helper sends for those arguments (one level of helpers, this module only).
+    the request the helper sends for those arguments (one level of helpers, this module only),
+    and a request inside the helper that is unseen on its own (its URL is a parameter) is
+    reported as unresolved: what it sends depends on callers that may be anywhere.
     """
     by_scope: dict[int, list[PendingCall]] = {}
     for pending in calls:
@@ -132,6 +134,11 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
                 if request is not None and not request.dynamic and not request.guessed \
                         and _starts_with_literal(request.steps):
                     found[pending.ordinal] = request
+                    if requests[call.ordinal] is None:  # unseen on its own: say why
+                        name = function.qualname.rpartition(".")[2] or "its function"
+                        found[call.ordinal] = Request("", dynamic=(
+                            f"the request's URL is a parameter of `{name}`; each call of it "
+                            "is reported with the endpoint it passes"), key=request.key)
                     break
     return found
 
