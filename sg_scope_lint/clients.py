@@ -54,6 +54,10 @@ URL_REQUEST_CLASSES = frozenset({"urllib.request.Request", "urllib2.Request"})
 # sendgrid 7.x (generated): `client.send(Request(method=..., url="/v3/..."))`.
 SENDGRID_REQUEST_CLASSES = frozenset({"sendgrid.http.request.Request"})
 HTTP_CONNECTION_CLASSES = frozenset({"http.client.HTTPSConnection", "http.client.HTTPConnection"})
+# Configuration lookups `f(name, default)`; so is `.get(name, default)` on any object we know
+# nothing about (a dict of options, a settings object). A SendGrid API URL as the default is
+# taken as the value: the setting exists to point the same requests elsewhere (EU host, a mock).
+CONFIG_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 URLJOIN_FUNCTIONS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
 
 # SendGrid's API hosts (global and EU data residency); paths and scopes are the same on both.

@@ -111,6 +111,9 @@ class Collector(cst.CSTVisitor):
             else:  # nothing known: a guess that only rule-known `.client` chains confirm
                 binding = Binding(0, outer, fixed=Client(UNKNOWN_KEY, guessed=True))
             inner.bindings.setdefault(param.name.value, []).append(binding)
+            if param.default is not None:  # tried first; `evaluate` keeps only SendGrid URLs
+                inner.bindings[param.name.value].append(
+                    Binding(0, outer, node=param.default, default=True))
         self.scope = inner
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:

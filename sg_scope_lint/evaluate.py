@@ -10,6 +10,7 @@ import libcst as cst
 from .clients import (
     API_HOSTS,
     CLIENT_CLASSES,
+    CONFIG_LOOKUPS,
     DJANGO_BACKENDS,
     HTTP_CHAIN_CLASSES,
     HTTP_CLIENT_ATTRIBUTES,
@@ -227,6 +228,8 @@ class Evaluator:
                 value = self._annotated(binding.node, binding.scope)
             else:
                 value = self.value(binding.node, binding.scope, binding.order)
+            if binding.default and not (isinstance(value, Str) and transferable(value)):
+                value = None  # callers may pass anything: only a SendGrid URL default counts
         finally:
             self.in_progress.discard(key)
         self.cache[key] = value
@@ -271,7 +274,8 @@ class Evaluator:
         """Follow a name to the expression it was last bound to (one hop per binding)."""
         seen = 0
         while isinstance(node, cst.Name) and seen < 8:
-            bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
+            bindings = [b for b in self._candidates(node.value, scope, order)
+                        if b.node is not None and not b.default]
             if not bindings or bindings[0].annotation:
                 return node
             bound = bindings[0].node
@@ -316,6 +320,10 @@ class Evaluator:
                          for a in node.args if a.keyword is not None}
                 return Str(interpolate(template.pieces, BRACES, values, named))
         function = self.value(node.func, scope, order)
+        if (isinstance(function, Imported) and function.qualname in CONFIG_LOOKUPS) or (
+                function is None and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "get"):
+            return self._configured_url(node, scope, order)
         if isinstance(function, Imported):
             return self._construct(function.qualname, node, scope, order)
         if isinstance(function, Function):
@@ -330,6 +338,12 @@ class Evaluator:
             chain = function.chain
             return Chain(chain.steps + (Step(kind, pieces),), chain.key, chain.guessed)
         return None
+
+    def _configured_url(self, node: cst.Call, scope: Scope, order: int) -> Value:
+        """`getenv("X", default)`, `options.get("host", default)`: the default when it is a
+        SendGrid API URL (see `CONFIG_LOOKUPS`), else nothing known."""
+        default = self._argument(node, 1, "default", scope, order)
+        return default if isinstance(default, Str) and transferable(default) else None
 
     def _construct(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Value:
         """The value of calling an imported class or function that matters to SendGrid."""
@@ -550,7 +564,7 @@ class Evaluator:
             return self._key_name(node.right, scope, order, depth + 1)
         if isinstance(node, cst.Name):
             for binding in self._candidates(node.value, scope, order):
-                if binding.node is not None and not binding.annotation:
+                if binding.node is not None and not binding.annotation and not binding.default:
                     return self._key_name(binding.node, binding.scope, binding.order, depth + 1)
         return UNKNOWN_KEY
 

@@ -204,6 +204,7 @@ class Binding:
     node: cst.BaseExpression | None = None
     fixed: Value = None
     annotation: bool = False
+    default: bool = False  # a parameter's default: counts only as a SendGrid URL
 
 
 @dataclass(slots=True)
