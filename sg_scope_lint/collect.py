@@ -210,7 +210,13 @@ class Collector(cst.CSTVisitor):
 
     # calls
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(PendingCall(node, self.scope, self._next(), len(self.calls)))
+        pending = PendingCall(node, self.scope, self._next(), len(self.calls))
+        self.calls.append(pending)
+        func = node.func
+        if (self.scope.owner is not None and isinstance(func, cst.Attribute)
+                and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            self.scope.owner.init_calls.append(pending)  # a subclass configuring its base
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

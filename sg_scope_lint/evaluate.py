@@ -24,6 +24,8 @@ from .clients import (
     SENDGRID_REQUEST_CLASSES,
     SMTP_CLASSES,
     SMTP_HOSTS,
+    TORNADO_CLIENT_CLASSES,
+    TORNADO_REQUEST_CLASSES,
     URL_REQUEST_CLASSES,
     URLJOIN_FUNCTIONS,
     URLOPEN_FUNCTIONS,
@@ -34,6 +36,7 @@ from .strings import (
     PERCENT,
     api_path,
     interpolate,
+    join_base,
     literal_text,
     merge_pieces,
     pieces_of,
@@ -53,6 +56,8 @@ from .symbols import (
     ConnectionRequest,
     Dynamic,
     Factory,
+    Fetch,
+    Fetcher,
     Function,
     HttpRequest,
     Imported,
@@ -161,9 +166,22 @@ class Evaluator:
                 found = self._class_attribute_of(base.scope, name, depth + 1)
             elif isinstance(base, Factory) and isinstance(base.returns, Instance):
                 found = dict(base.returns.attributes).get(name)
+            elif isinstance(base, Imported) and base.qualname in HTTP_SESSION_CLASSES:
+                found = attribute_of(self._inherited_session(klass, base.qualname), name)
             if found is not None:
                 return found
         return None
+
+    def _inherited_session(self, klass: Scope, qualname: str) -> Session:
+        """The session a subclass of an HTTP client class is: the `base_url` its methods pass
+        to `super().__init__(...)` (an httpx/aiohttp client made for one API)."""
+        aiohttp = qualname.startswith("aiohttp.")
+        for call in klass.init_calls:
+            base = self._argument_node(call.node, 0 if aiohttp else 1 << 30, "base_url")
+            if base is not None:
+                value = self.value(base, call.scope, call.order)
+                return Session(pieces_of(value), urljoin=aiohttp)
+        return Session(urljoin=aiohttp)
 
     def instance_attributes(self, klass: Class, depth: int = 0) -> tuple[tuple[str, Value], ...]:
         """The SendGrid values on a class's attributes, its bases' included."""
@@ -354,7 +372,15 @@ class Evaluator:
         if qualname in MAIL_ONLY_CLIENTS:
             return MailOnly(MAIL_ONLY_CLIENTS[qualname], self._client_key(node, scope, order))
         if qualname in HTTP_SESSION_CLASSES:
-            return Session()
+            return self._session(qualname, node, scope, order)
+        if qualname in TORNADO_CLIENT_CLASSES:
+            return Fetcher()
+        if qualname in TORNADO_REQUEST_CLASSES:
+            url = self._argument(node, 0, "url", scope, order)
+            given = self._argument(node, 1, "method", scope, order)
+            text = literal_text(given) if given is not None else "GET"
+            return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
+                              text.upper() if text else None)
         if qualname in HTTP_CHAIN_CLASSES:
             host = self._argument(node, 0, "host", scope, order)
             if not (isinstance(host, Str) and api_path(host.pieces) is not None):
@@ -384,6 +410,16 @@ class Evaluator:
             if isinstance(base, Str) and isinstance(path, Str):
                 return Str(urljoin(base.pieces, path.pieces))
         return None
+
+    def _session(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Session:
+        """A session, with the `base_url` its relative URLs are joined to (httpx, aiohttp)."""
+        aiohttp = qualname.startswith("aiohttp.")
+        # aiohttp's ClientSession(base_url=None, ...) may take it positionally; httpx's
+        # Client(*, base_url=...) only by keyword.
+        base = self._argument_node(node, 0 if aiohttp else 1 << 30, "base_url")
+        if base is None:
+            return Session(urljoin=aiohttp)
+        return Session(pieces_of(self.value(base, scope, order)), urljoin=aiohttp)
 
     def _argument_node(self, node: cst.Call, position: int,
                        keyword: str) -> cst.BaseExpression | None:
@@ -422,7 +458,9 @@ class Evaluator:
                 if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
                     return Request("send", key="(SMTP password)")
         if isinstance(function, HttpRequest):
-            return self._http(function.method, node, scope, order)
+            return self._http(function.method, node, scope, order, function.session)
+        if isinstance(function, Fetch):
+            return self._fetch(node, scope, order)
         if isinstance(function, ConnectionRequest):
             method = self._argument(node, 0, "method", scope, order)
             url = self._argument(node, 1, "url", scope, order)
@@ -494,14 +532,25 @@ class Evaluator:
                 return name
         return ""
 
-    def _http(self, method: str | None, node: cst.Call, scope: Scope,
-              order: int) -> Request | None:
+    def _http(self, method: str | None, node: cst.Call, scope: Scope, order: int,
+              session: Session | None = None) -> Request | None:
         if method is None:
-            given = self._argument(node, 0, "method", scope, order)
+            method = literal_text(self._argument(node, 0, "method", scope, order)) or ""
             url = self._argument(node, 1, "url", scope, order)
-            return self._plain_request(literal_text(given), url, UNKNOWN_KEY)
-        return self._plain_request(method, self._argument(node, 0, "url", scope, order),
-                                   UNKNOWN_KEY)
+        else:
+            url = self._argument(node, 0, "url", scope, order)
+        if session is not None:
+            url = Str(join_base(session.base, pieces_of(url), session.urljoin))
+        return self._plain_request(method, url, UNKNOWN_KEY)
+
+    def _fetch(self, node: cst.Call, scope: Scope, order: int) -> Request | None:
+        """tornado's `fetch(request)`, or `fetch(url, method=..., body=...)` (GET by default)."""
+        target = self._argument(node, 0, "request", scope, order)
+        if isinstance(target, UrlRequest):
+            return self._plain_request(target.method, Str(target.url), UNKNOWN_KEY)
+        method = self._argument_node(node, 1 << 30, "method")
+        text = literal_text(self.value(method, scope, order)) if method is not None else "GET"
+        return self._plain_request(text, target, UNKNOWN_KEY)
 
     def _urlopen(self, node: cst.Call, scope: Scope,
                  order: int) -> Request | None:
@@ -595,7 +644,11 @@ def attribute_of(base: Value, name: str) -> Value:
     if isinstance(base, Imported):
         return Imported(f"{base.qualname}.{name}")
     if isinstance(base, Session):
-        return HttpRequest(HTTP_SESSION_METHODS[name]) if name in HTTP_SESSION_METHODS else None
+        if name not in HTTP_SESSION_METHODS:
+            return None
+        return HttpRequest(HTTP_SESSION_METHODS[name], base if base.base else None)
+    if isinstance(base, Fetcher):
+        return Fetch() if name == "fetch" else None
     if isinstance(base, Connection):
         return ConnectionRequest() if name == "request" else None
     if isinstance(base, MailOnly):

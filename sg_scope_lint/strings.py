@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from .clients import (
     API_HOSTS,
+    LEGACY_WEB_API_HOSTS,
+    LEGACY_WEB_API_PREFIX,
 )
 from .symbols import (
     Str,
@@ -69,7 +71,8 @@ def api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     """The path pieces of a URL on a SendGrid API host, or None for any other URL.
 
     The host must be known before run time: a URL that starts with a variable (such as the
-    upload URL a contact import returns) is never taken for SendGrid.
+    upload URL a contact import returns) is never taken for SendGrid. On the main site's host
+    only the v2 Web API's `/api/` paths count.
     """
     if not pieces or pieces[0] is VALUE:
         return None
@@ -78,7 +81,10 @@ def api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     if not separator:
         rest = head
     host, slash, path = rest.partition("/")
-    if host.split(":")[0] not in API_HOSTS:
+    host = host.split(":")[0]
+    if host in LEGACY_WEB_API_HOSTS and (slash + path).startswith(LEGACY_WEB_API_PREFIX):
+        return (slash + path, *pieces[1:])
+    if host not in API_HOSTS:
         return None
     return (slash + path, *pieces[1:])
 
@@ -94,6 +100,27 @@ def urljoin(base: tuple[Segment, ...], path: tuple[Segment, ...]) -> tuple[Segme
         scheme, _, rest = text.partition("://")
         return (f"{scheme}://{rest.split('/')[0]}", *path)
     return (text[: text.rfind("/") + 1], *path)
+
+
+def join_base(base: tuple[Segment, ...], url: tuple[Segment, ...],
+              like_urljoin: bool) -> tuple[Segment, ...]:
+    """A session's request URL: `url` joined to the session's `base_url`.
+
+    An absolute URL ignores the base. aiohttp resolves a relative URL like `urljoin`; httpx
+    appends it to the base with exactly one slash between (`base_url="https://h/v3"` and
+    `"/mail/send"` give `https://h/v3/mail/send`).
+    """
+    if not base or (url and url[0] is not VALUE and "://" in url[0]):
+        return url
+    if like_urljoin:
+        return urljoin(base, url)
+    head = merge_pieces(base)
+    last = head[-1]
+    if last is VALUE or not last.endswith("/"):
+        head = head + ("/",)
+    if url and url[0] is not VALUE:
+        url = (url[0].lstrip("/"), *url[1:])
+    return merge_pieces(head + url)
 
 
 def raw_path_steps(path: tuple[Segment, ...]) -> tuple[Step, ...]:

@@ -87,14 +87,35 @@ class MailOnly:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A requests/httpx/aiohttp session: the same request methods as the module functions."""
+    """A requests/httpx/aiohttp session: the same request methods as the module functions.
+
+    `base` is the `base_url` its relative URLs are joined to (httpx, aiohttp), () for none;
+    `urljoin` says how: aiohttp resolves them like `urljoin`, httpx appends them to the base.
+    """
+
+    base: tuple[Segment, ...] = ()
+    urljoin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
-    """A plain-HTTP request function; `method` None means the method is its first argument."""
+    """A plain-HTTP request function; `method` None means the method is its first argument.
+
+    `session` is the session it was read from (its base URL), None for a module function.
+    """
 
     method: str | None
+    session: Session | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetcher:
+    """A tornado HTTP client: `fetch(request_or_url, ...)` sends."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """`fetch` of a tornado HTTP client."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +186,7 @@ class Request(NamedTuple):
 
 
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session
-          | HttpRequest | UrlOpen | UrlRequest | Connection | ConnectionRequest | Function
+          | HttpRequest | Fetcher | Fetch | UrlOpen | UrlRequest | Connection | ConnectionRequest | Function
           | Class | Factory | Instance | None)
 # Values worth carrying to another module: through an import, an argument or a return.
 TRANSFERABLE = (Client, Chain, MailOnly, Factory, Instance)
@@ -219,6 +240,7 @@ class Scope:
     star_modules: list[str] = field(default_factory=list)  # modules: `from x import *`
     returns: list[Binding] = field(default_factory=list)  # functions: `return <value>`
     bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
+    init_calls: list[PendingCall] = field(default_factory=list)  # classes: `super().__init__()`
 
 
 @dataclass(slots=True)
