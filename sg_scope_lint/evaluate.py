@@ -35,12 +35,16 @@ from .strings import (
     BRACES,
     PERCENT,
     api_path,
+    fill_parameters,
+    has_parameter,
     interpolate,
     join_base,
     literal_text,
     merge_pieces,
     pieces_of,
     raw_path_steps,
+    starts_with_literal,
+    strip_pieces,
     urljoin,
 )
 from .symbols import (
@@ -59,6 +63,7 @@ from .symbols import (
     Fetch,
     Fetcher,
     Function,
+    Helper,
     HttpRequest,
     Imported,
     Instance,
@@ -96,6 +101,9 @@ class Evaluator:
             base = self.value(node.value, scope, order)
             if isinstance(base, Class):
                 return self._class_attribute_of(base.scope, node.attr.value, depth=0)
+            member = self._exported_member(base, node.attr.value)
+            if member is not None:
+                return member
             return self._external(attribute_of(base, node.attr.value))
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
@@ -154,6 +162,17 @@ class Evaluator:
         if isinstance(value, Imported):
             return self.facts.exports.get(value.qualname, value)
         return value
+
+    def _exported_member(self, base: Value, name: str) -> Value:
+        """A method of another module's class: a helper that sends a request (on an instance),
+        or a factory (`Client.from_context(ctx)` on the class)."""
+        if isinstance(base, Instance) and name not in dict(base.attributes):
+            member = self.facts.exports.get(f"{base.qualname}.{name}")
+            return member if isinstance(member, Helper) and member.method else None
+        if isinstance(base, Factory) and isinstance(base.returns, Instance):
+            member = self.facts.exports.get(f"{base.qualname}.{name}")
+            return member if isinstance(member, Factory) else None
+        return None
 
     def _class_attribute_of(self, klass: Scope, name: str, depth: int) -> Value:
         """`self.<name>`: assigned in any method or the class body, else in a base class."""
@@ -337,6 +356,13 @@ class Evaluator:
                 named = {a.keyword.value: self.value(a.value, scope, order)
                          for a in node.args if a.keyword is not None}
                 return Str(interpolate(template.pieces, BRACES, values, named))
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _STRIPS:
+            text = self.value(node.func.value, scope, order)
+            if isinstance(text, Str) and len(node.args) <= 1:
+                chars = literal_text(self.value(node.args[0].value, scope, order)) \
+                    if node.args else None
+                if chars is not None or not node.args:
+                    return Str(strip_pieces(text.pieces, node.func.attr.value, chars))
         function = self.value(node.func, scope, order)
         if (isinstance(function, Imported) and function.qualname in CONFIG_LOOKUPS) or (
                 function is None and isinstance(node.func, cst.Attribute)
@@ -445,6 +471,8 @@ class Evaluator:
             return Request("send", key=function.key)
         if isinstance(function, Dynamic):
             return Request("", dynamic=function.reason, key=function.key)
+        if isinstance(function, Helper):
+            return self._through_helper(function, node, scope, order)
         wrapper = self._wrapper_name(function)
         if wrapper:
             return Request("call", (Step(StepKind.ATTRIBUTE, (wrapper,)),))
@@ -495,6 +523,34 @@ class Evaluator:
         if name in HTTP_SESSION_METHODS:
             return self._plain_request(HTTP_SESSION_METHODS[name] or None,
                                        self._argument(node, 0, "url", scope, order), UNKNOWN_KEY)
+        return None
+
+    def _through_helper(self, helper: Helper, node: cst.Call, scope: Scope,
+                        order: int) -> Request | None:
+        """A call of another module's helper: the request it sends for these arguments, when
+        they make a known endpoint (else the request inside the helper speaks for itself)."""
+        arguments: list[tuple[Segment, ...] | None] = [None] * len(helper.params)
+        positional = [a for a in node.args if a.keyword is None]
+        if any(a.star for a in node.args):
+            return None
+        for index, arg in enumerate(positional[: len(helper.params)]):
+            value = self.value(arg.value, scope, order)
+            arguments[index] = value.pieces if isinstance(value, Str) else None
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in helper.params:
+                value = self.value(arg.value, scope, order)
+                arguments[helper.params.index(arg.keyword.value)] = (
+                    value.pieces if isinstance(value, Str) else None)
+        for template in helper.templates:
+            verb = template.verb
+            if has_parameter(verb):
+                verb = (literal_text(Str(fill_parameters((verb,), arguments))) or "").lower()
+            if not verb or has_parameter(verb):
+                continue
+            steps = tuple(Step(step.kind, fill_parameters(step.pieces, arguments))
+                          for step in template.steps)
+            if starts_with_literal(steps):
+                return Request(verb, steps, key=template.key)
         return None
 
     def mail_setting_value(self, node: cst.BaseExpression, scope: Scope, order: int,
@@ -638,6 +694,9 @@ class Evaluator:
         if isinstance(value, Str):
             return value.pieces
         return (VALUE,)
+
+
+_STRIPS = frozenset({"strip", "lstrip", "rstrip"})
 
 
 def attribute_of(base: Value, name: str) -> Value:

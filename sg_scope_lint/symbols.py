@@ -175,6 +175,29 @@ class Instance:
     attributes: tuple[tuple[str, Value], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A request a helper sends, with its parameters left in (see `strings.parameter`)."""
+
+    verb: str
+    steps: tuple[Step, ...]
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """A function or method of another module whose body sends a request built from its
+    parameters (`make_api_request(self, method, endpoint)`): each call fills them in.
+
+    `params` are the parameters a caller passes (after `self` for a method).
+    """
+
+    qualname: str
+    params: tuple[str, ...]
+    templates: tuple[Template, ...]
+    method: bool = False
+
+
 class Request(NamedTuple):
     """What a call sends: the fields of `RawCall` that evaluation decides."""
 
@@ -186,8 +209,8 @@ class Request(NamedTuple):
 
 
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session
-          | HttpRequest | Fetcher | Fetch | UrlOpen | UrlRequest | Connection | ConnectionRequest | Function
-          | Class | Factory | Instance | None)
+          | HttpRequest | Fetcher | Fetch | UrlOpen | UrlRequest | Connection | ConnectionRequest
+          | Function | Class | Factory | Instance | Helper | None)
 # Values worth carrying to another module: through an import, an argument or a return.
 TRANSFERABLE = (Client, Chain, MailOnly, Factory, Instance)
 
