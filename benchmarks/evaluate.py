@@ -4,15 +4,19 @@ The set lives in ``benchmarks/eval/``: ``files/`` holds copies of public Python 
 callers and look-alikes), ``labels.yaml`` lists every SendGrid call site in them. See
 ``benchmarks/eval/README.md`` for how the set was built and how ``files/`` is restored.
 
-Usage (from anywhere; the scan always runs with the repository root as working directory)::
+Usage (from anywhere)::
 
     .venv/bin/python benchmarks/evaluate.py                 # scan with the checked-out code
+    .venv/bin/python benchmarks/evaluate.py --save-scan out.json   # also keep the merged scan
     .venv/bin/python benchmarks/evaluate.py --scan-json out.json   # score a saved scan instead
     .venv/bin/python benchmarks/evaluate.py --summary-json summary.json  # also write the numbers
 
-The script runs ``python -m sg_scope_lint scan benchmarks/eval/files --format json --no-cache``
-with the interpreter that runs this script (so the checked-out package is used when the
-project's virtualenv is active), then matches the tool's findings to the labels by file and line:
+Each repository snapshot (repository and commit) is scanned as its own project: its copies are
+laid out in a temporary folder under their paths in the repository, so its modules import one
+another by their real names, and ``scan . --format json --no-cache`` runs there, with the
+interpreter that runs this script and this checkout's package first on the path. The scans run
+in one interpreter, one after the other; findings are mapped back to the names in ``files/``.
+The script then matches the tool's findings to the labels by file and line:
 
 * a reported call (JSON key ``calls``) or unknown endpoint (key ``unknown``) on a labelled line is
   a true positive when its method is the labelled one and its path has as many segments as the
@@ -39,11 +43,13 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -163,20 +169,68 @@ def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
     return entries, labels
 
 
-def run_scan(files_dir: Path, python: str, use_cache: bool) -> dict:
-    try:
-        target = os.path.relpath(files_dir, REPO_ROOT)
-    except ValueError:  # another drive on Windows
-        target = str(files_dir)
-    cmd = [python, "-m", "sg_scope_lint", "scan", target, "--format", "json"]
-    if not use_cache:
-        cmd.append("--no-cache")
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool) -> dict:
+    """Scan each repository snapshot as its own project and merge the results.
+
+    The copies in ``files/`` are flat, so a module there could not import another one by its
+    name (``from client import SendGridClient``), and one scan over all of them would mix
+    unrelated projects' modules. Each (repository, commit) is laid out in a temporary folder as
+    it is in the repository (``client.py``, ``tools/contact_tools.py``) and scanned from there,
+    as a user scans a project; findings are mapped back to the names in ``files/``.
+    """
+    projects: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for entry in entries:
+        if (files_dir / entry["file"]).is_file():
+            projects[(entry["repository"], entry["commit"])].append(entry)
+    merged: dict[str, list] = {"calls": [], "unknown": [], "unresolved": [], "errors": []}
+    with tempfile.TemporaryDirectory(prefix="sg-eval-") as temporary:
+        jobs = []
+        for (repository, commit), members in sorted(projects.items()):
+            root = Path(temporary) / f"{repository.replace('/', '__')}@{commit[:12]}"
+            names = {}
+            for entry in members:
+                copy = root / entry["path"]
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(files_dir / entry["file"], copy)
+                names[PurePosixPath(entry["path"]).as_posix()] = entry["file"]
+            jobs.append((root, names))
+        scans = _scan_projects([root for root, _ in jobs], python, use_cache)
+    for (_, names), scan in zip(jobs, scans):
+        for kind in merged:
+            for item in scan.get(kind) or []:
+                shown = PurePosixPath(str(item.get("file", ""))).as_posix().removeprefix("./")
+                merged[kind].append({**item, "file": names.get(shown, shown)})
+    return merged
+
+
+# Runs in one interpreter for all projects (importing the tool once, not once per project):
+# `scan . --format json` in each folder given, printed as one JSON list.
+_SCAN_PROJECTS = """
+import contextlib, io, json, os, sys
+from sg_scope_lint.cli import main
+results = []
+for root in sys.argv[2:]:
+    os.chdir(root)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["scan", ".", "--format", "json", *sys.argv[1].split()])
+    results.append(json.loads(out.getvalue()))
+print(json.dumps(results))
+"""
+
+
+def _scan_projects(roots: list[Path], python: str, use_cache: bool) -> list[dict]:
+    flags = "" if use_cache else "--no-cache"
+    cmd = [python, "-c", _SCAN_PROJECTS, flags, *map(str, roots)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+                          env=env)
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
-        sys.stderr.write(f"evaluate: the scan printed no JSON (exit status {proc.returncode}).\n")
-        sys.stderr.write(f"command: {' '.join(cmd)} (in {REPO_ROOT})\n")
+        sys.stderr.write(f"evaluate: the scans printed no JSON (exit status {proc.returncode}).\n")
+        sys.stderr.write(f"command: {python} -c <scan each project> {flags} <{len(roots)} folders>\n")
         if proc.stderr:
             sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(2) from None
@@ -413,6 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         help="let the tool use its analysis cache (default: --no-cache)",
     )
     parser.add_argument(
+        "--save-scan", type=Path, help="also write the merged scan as JSON (for --scan-json)"
+    )
+    parser.add_argument(
         "--summary-json", type=Path, help="also write the scores and lists as JSON to this file"
     )
     args = parser.parse_args(argv)
@@ -443,7 +500,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"evaluate: no labelled file in {files_dir}; run benchmarks/eval/fetch_files.py\n"
             )
             return 2
-        scan = run_scan(files_dir, args.python, args.cache)
+        scan = run_scan(entries, files_dir, args.python, args.cache)
+        if args.save_scan:
+            args.save_scan.write_text(json.dumps(scan, indent=2) + "\n", encoding="utf-8")
 
     known = {e["file"] for e in entries}
     skipped_set = set(skipped)

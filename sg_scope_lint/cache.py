@@ -22,14 +22,16 @@ from . import __version__, symbols, types
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
-_FORMAT = 1
+# Bumped when what an entry holds, or how an analysis is made, changes: older entries are
+# then never read (2: helper summaries in exports; base URLs, tornado and URL defaults).
+_FORMAT = 2
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
         symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
-        symbols.ModuleAnalysis,
+        symbols.Helper, symbols.Template, symbols.ModuleAnalysis,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
