@@ -28,7 +28,8 @@ The script then matches the tool's findings to the labels by file and line:
   counts as a false positive and the label as a false negative).
 
 Recall = matched labels / labels; precision = matched findings / findings. Both are printed
-overall and per call style (per-style precision counts only findings on lines labelled with
+overall, per split (``split: holdout`` marks files labelled after the tool was built and never
+tuned against; entries without the field are the ``tuning`` split) and per call style (per-style precision counts only findings on lines labelled with
 that style; findings on unlabelled lines appear in the overall precision only). The number of
 findings in look-alike files (files with no SendGrid call at all) is printed separately.
 
@@ -59,6 +60,8 @@ DEFAULT_LABELS = EVAL_DIR / "labels.yaml"
 DEFAULT_FILES = EVAL_DIR / "files"
 
 UNKNOWN = "?"
+DEFAULT_SPLIT = "tuning"  # entries without a `split` field: the files the tool was tuned against
+SPLIT_ORDER = ("tuning", "holdout")
 
 
 @dataclass
@@ -69,6 +72,7 @@ class Label:
     path: str
     style: str
     note: str = ""
+    split: str = "tuning"
     matched: bool = False
 
     def describe(self) -> str:
@@ -112,6 +116,8 @@ class Tally:
 class Result:
     overall: Tally = field(default_factory=Tally)
     per_style: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    per_split: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    lookalike_findings_per_split: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     false_negatives: list[Label] = field(default_factory=list)
     false_positives: list[Finding] = field(default_factory=list)
     mismatches: list[tuple[Label, list[Finding]]] = field(default_factory=list)
@@ -144,6 +150,10 @@ def finding_matches(label: Label, finding: Finding) -> bool:
     return finding.method.upper() == label.method.upper() and paths_agree(label.path, finding.path)
 
 
+def entry_split(entry: dict) -> str:
+    return str(entry.get("split") or DEFAULT_SPLIT)
+
+
 def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if (
@@ -164,6 +174,7 @@ def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
                     path=str(call["path"]),
                     style=str(call["style"]),
                     note=str(call.get("note") or ""),
+                    split=entry_split(entry),
                 )
             )
     return entries, labels
@@ -284,7 +295,14 @@ def collect_findings(scan: dict, files_dir: Path) -> list[Finding]:
     return findings
 
 
-def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) -> Result:
+def score(
+    labels: list[Label],
+    findings: list[Finding],
+    lookalikes: set[str],
+    splits: dict[str, str] | None = None,
+) -> Result:
+    """Match findings to labels; ``splits`` maps a file name to its split (default: tuning)."""
+    splits = splits or {}
     result = Result()
     by_line_labels: dict[tuple[str, int], list[Label]] = defaultdict(list)
     by_line_findings: dict[tuple[str, int], list[Finding]] = defaultdict(list)
@@ -310,6 +328,14 @@ def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) ->
         tally = result.per_style[label.style]
         tally.labels += 1
         tally.matched_labels += label.matched
+        split_tally = result.per_split[splits.get(label.file, label.split)]
+        split_tally.labels += 1
+        split_tally.matched_labels += label.matched
+    # Per-split precision: every finding counts for the split of its file.
+    for finding in findings:
+        split_tally = result.per_split[splits.get(finding.file, DEFAULT_SPLIT)]
+        split_tally.findings += 1
+        split_tally.matched_findings += finding.matched
     # Per-style precision: findings on a line whose labels all share one style count for it.
     for key, line_findings in by_line_findings.items():
         styles = {label.style for label in by_line_labels.get(key, [])}
@@ -334,9 +360,16 @@ def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) ->
         result.false_positives.append(finding)
         if finding.file in lookalikes:
             result.lookalike_findings.append(finding)
+            result.lookalike_findings_per_split[splits.get(finding.file, DEFAULT_SPLIT)] += 1
         if (finding.file, finding.line) not in by_line_labels:
             result.stray.append(finding)
     return result
+
+
+def ordered_splits(names) -> list[str]:
+    """Known splits in their usual order, then any other split name alphabetically."""
+    names = set(names)
+    return [s for s in SPLIT_ORDER if s in names] + sorted(names - set(SPLIT_ORDER))
 
 
 def pct(value: float | None) -> str:
@@ -347,6 +380,12 @@ def print_report(
     result: Result, entries: list[dict], skipped: list[str], scan: dict, out=sys.stdout
 ) -> None:
     w = out.write
+    file_splits = {e["file"]: entry_split(e) for e in entries}
+
+    def tag(label: Label) -> str:
+        # Only held-out (non-default) labels are marked, so tuning lines read as before.
+        return label.style if label.split == DEFAULT_SPLIT else f"{label.style}, {label.split}"
+
     n_files = len(entries) - len(skipped)
     n_lookalike = sum(1 for e in entries if e.get("lookalike") and e["file"] not in skipped)
     o = result.overall
@@ -358,6 +397,23 @@ def print_report(
         f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
         f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n"
     )
+    present = [e for e in entries if e["file"] not in skipped]
+    split_names = ordered_splits([entry_split(e) for e in present] + list(result.per_split))
+    w(f"{'split':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}  files  look-alike findings\n")
+    for name in [*split_names, "overall"]:
+        t = o if name == "overall" else result.per_split.get(name, Tally())
+        members = present if name == "overall" else [e for e in present if entry_split(e) == name]
+        n_look = (
+            len(result.lookalike_findings)
+            if name == "overall"
+            else result.lookalike_findings_per_split.get(name, 0)
+        )
+        w(
+            f"{name:<20} {pct(t.recall()):>8} {f'({t.matched_labels}/{t.labels})':>9} "
+            f"{pct(t.precision()):>10} {f'({t.matched_findings}/{t.findings})':>9}  "
+            f"{len(members):>5}  {n_look}\n"
+        )
+    w("\n")
     w(f"{'style':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}\n")
     for style in sorted(result.per_style):
         t = result.per_style[style]
@@ -371,7 +427,7 @@ def print_report(
         n = len(result.mismatches)
         w(f"\nmismatches: label and finding on the same line disagree ({n}):\n")
         for label, found in result.mismatches:
-            w(f"  {label.file}:{label.line} [{label.style}]\n")
+            w(f"  {label.file}:{label.line} [{tag(label)}]\n")
             w(f"      expected {label.describe()}\n")
             for finding in found:
                 w(f"      found    {finding.describe()}\n")
@@ -379,14 +435,17 @@ def print_report(
         n = len(result.false_negatives)
         w(f"\nfalse negatives: labelled, nothing matching reported on the line ({n}):\n")
         for label in result.false_negatives:
-            where = f"{label.file}:{label.line} [{label.style}]"
+            where = f"{label.file}:{label.line} [{tag(label)}]"
             w(f"  {where} expected {label.describe()}, found nothing\n")
     if result.stray:
         w(f"\nfalse positives: reported where no call is labelled ({len(result.stray)}):\n")
         lookalike_ids = {id(f) for f in result.lookalike_findings}
         for finding in result.stray:
-            tag = " [look-alike]" if id(finding) in lookalike_ids else ""
-            where = f"{finding.file}:{finding.line}{tag}"
+            kinds = ["look-alike"] if id(finding) in lookalike_ids else []
+            if file_splits.get(finding.file, DEFAULT_SPLIT) != DEFAULT_SPLIT:
+                kinds.append(file_splits[finding.file])
+            marks = f" [{', '.join(kinds)}]" if kinds else ""
+            where = f"{finding.file}:{finding.line}{marks}"
             w(f"  {where} expected nothing, found {finding.describe()}\n")
 
     errors = scan.get("errors") or []
@@ -416,10 +475,17 @@ def summary(result: Result) -> dict:
 
     return {
         "overall": tally(result.overall),
+        "per_split": {s: tally(result.per_split[s]) for s in ordered_splits(result.per_split)},
         "per_style": {s: tally(t) for s, t in sorted(result.per_style.items())},
         "lookalike_findings": len(result.lookalike_findings),
         "false_negatives": [
-            {"file": lab.file, "line": lab.line, "style": lab.style, "expected": lab.describe()}
+            {
+                "file": lab.file,
+                "line": lab.line,
+                "style": lab.style,
+                "split": lab.split,
+                "expected": lab.describe(),
+            }
             for lab in result.false_negatives
         ],
         "mismatches": [
@@ -427,6 +493,7 @@ def summary(result: Result) -> dict:
                 "file": lab.file,
                 "line": lab.line,
                 "style": lab.style,
+                "split": lab.split,
                 "expected": lab.describe(),
                 "found": [f.describe() for f in fs],
             }
@@ -516,7 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = [label for label in labels if label.file not in skipped_set]
     lookalikes = {e["file"] for e in entries if e.get("lookalike")}
 
-    result = score(labels, findings, lookalikes)
+    splits = {e["file"]: entry_split(e) for e in entries}
+    result = score(labels, findings, lookalikes, splits)
     print_report(result, entries, skipped, scan)
     if args.summary_json:
         args.summary_json.write_text(json.dumps(summary(result), indent=2) + "\n", encoding="utf-8")
