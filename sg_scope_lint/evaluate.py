@@ -123,6 +123,8 @@ class Evaluator:
             right = self.value(node.right, scope, order)
             if isinstance(left, Str) or isinstance(right, Str):
                 return Str(merge_pieces(pieces_of(left) + pieces_of(right)))
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            return self._fallback(node, scope, order)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
             template = self.value(node.left, scope, order)
             if isinstance(template, Str):
@@ -130,6 +132,19 @@ class Evaluator:
                          if isinstance(node.right, cst.Tuple) else [node.right])
                 values = [self.value(item, scope, order) for item in items]
                 return Str(interpolate(template.pieces, PERCENT, values))
+        return None
+
+    def _fallback(self, node: cst.BooleanOperation, scope: Scope, order: int) -> Value:
+        """`given or SendGridAPIClient(...)`: a client (or chain) that code makes when none was
+        passed in is the one it uses. Only when the other side is unknown, or an unannotated
+        parameter (a guessed client); texts are left to the string rules
+        (`os.environ.get(...) or "..."` is a key, not a URL)."""
+        left = self.value(node.left, scope, order)
+        right = self.value(node.right, scope, order)
+        for made, other in ((right, left), (left, right)):
+            if isinstance(made, (Client, Chain)) and not made.guessed and (
+                    other is None or (isinstance(other, (Client, Chain)) and other.guessed)):
+                return made
         return None
 
     def _formatted(self, node: cst.FormattedString, scope: Scope, order: int) -> tuple[Segment, ...]:
