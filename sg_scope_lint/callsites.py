@@ -42,6 +42,7 @@ from .symbols import (
     Value,
 )
 from .types import VALUE, Location, RawCall, Step, StepKind
+from .walk import walk
 
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -60,7 +61,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     """
     facts = facts or ProjectFacts()
     collector = Collector(path, module_name or "__main__", is_package)
-    module.visit(collector)
+    walk(module, collector)  # libcst's module.visit would rebuild the whole tree
     _bind_arguments(collector.functions, facts.arguments)
     evaluator = Evaluator(collector.module_scope, facts)
     outgoing: dict[str, dict[int | str, Value]] = {}
