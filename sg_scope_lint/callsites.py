@@ -53,8 +53,10 @@ def find_calls(module: cst.Module, path: str) -> list[RawCall]:
 
 
 def analyse_module(module: cst.Module, path: str, module_name: str = "", is_package: bool = False,
-                   facts: ProjectFacts | None = None) -> ModuleAnalysis:
+                   facts: ProjectFacts | None = None, source: bytes | None = None
+                   ) -> ModuleAnalysis:
     """Find the module's SendGrid calls, given what the rest of the project tells it.
+    `source`, the bytes `module` was parsed from, spares regenerating its code for positions.
 
     Values passed between this module's own functions are propagated here (a few rounds, until
     nothing new is learnt); values for other modules come back as `exports` and `arguments`.
@@ -70,7 +72,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         if not _bind_arguments(collector.functions, local):
             break
         evaluator = Evaluator(collector.module_scope, facts)
-    positions = Positions(module, len(collector.calls), collector.assigns)
+    positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: evaluator.request(p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_through_helpers(evaluator, collector.calls, requests))
     found: list[RawCall] = []

@@ -97,7 +97,7 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to parse")
     try:
-        return analyse_module(module, path, module_name, is_package, facts)
+        return analyse_module(module, path, module_name, is_package, facts, data)
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to analyse")
 
