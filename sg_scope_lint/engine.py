@@ -298,7 +298,13 @@ class _Pool:
 
 
 def _prepare_worker() -> None:
+    import gc
+
     from . import callsites  # noqa: F401 - libcst and the analysis, before the first file
+
+    # What is alive now (modules, classes) lives as long as the worker: the collector need not
+    # walk it again on every full collection while files are parsed (~7% of a parse).
+    gc.freeze()
 
 
 class _Round:
