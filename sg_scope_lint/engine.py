@@ -366,6 +366,8 @@ def _analyse_source(source: _SourceFile, facts: ProjectFacts,
     data = _read(source)
     if isinstance(data, FileReport):
         return data
+    if cache.directory is None:  # no key: it hashes the project facts, per file
+        return _analyse(data, source.shown, source.module, source.is_package, facts)
     key = cache.key(data, source.shown, source.module, source.is_package, facts)
     cached = cache.get(key)
     if cached is not None:
