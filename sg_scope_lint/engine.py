@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -208,7 +209,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     cache = cache or AnalysisCache(None)
-    with _Pool(jobs) as pool:
+    with contextlib.closing(_Pool(jobs)) as pool:
         first = _Round(facts, pool, cache)
         for source in files:
             data = _read(source)
@@ -273,10 +274,7 @@ class _Pool:
         self.workers = jobs if jobs is not None else (os.cpu_count() or 1)
         self.executor: Executor | None = None
 
-    def __enter__(self) -> _Pool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
+    def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
 
