@@ -4,15 +4,19 @@ The set lives in ``benchmarks/eval/``: ``files/`` holds copies of public Python 
 callers and look-alikes), ``labels.yaml`` lists every SendGrid call site in them. See
 ``benchmarks/eval/README.md`` for how the set was built and how ``files/`` is restored.
 
-Usage (from anywhere; the scan always runs with the repository root as working directory)::
+Usage (from anywhere)::
 
     .venv/bin/python benchmarks/evaluate.py                 # scan with the checked-out code
+    .venv/bin/python benchmarks/evaluate.py --save-scan out.json   # also keep the merged scan
     .venv/bin/python benchmarks/evaluate.py --scan-json out.json   # score a saved scan instead
     .venv/bin/python benchmarks/evaluate.py --summary-json summary.json  # also write the numbers
 
-The script runs ``python -m sg_scope_lint scan benchmarks/eval/files --format json --no-cache``
-with the interpreter that runs this script (so the checked-out package is used when the
-project's virtualenv is active), then matches the tool's findings to the labels by file and line:
+Each repository snapshot (repository and commit) is scanned as its own project: its copies are
+laid out in a temporary folder under their paths in the repository, so its modules import one
+another by their real names, and ``scan . --format json --no-cache`` runs there, with the
+interpreter that runs this script and this checkout's package first on the path. The scans run
+in one interpreter, one after the other; findings are mapped back to the names in ``files/``.
+The script then matches the tool's findings to the labels by file and line:
 
 * a reported call (JSON key ``calls``) or unknown endpoint (key ``unknown``) on a labelled line is
   a true positive when its method is the labelled one and its path has as many segments as the
@@ -24,7 +28,8 @@ project's virtualenv is active), then matches the tool's findings to the labels 
   counts as a false positive and the label as a false negative).
 
 Recall = matched labels / labels; precision = matched findings / findings. Both are printed
-overall and per call style (per-style precision counts only findings on lines labelled with
+overall, per split (``split: holdout`` marks files labelled after the tool was built and never
+tuned against; entries without the field are the ``tuning`` split) and per call style (per-style precision counts only findings on lines labelled with
 that style; findings on unlabelled lines appear in the overall precision only). The number of
 findings in look-alike files (files with no SendGrid call at all) is printed separately.
 
@@ -39,11 +44,13 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -53,6 +60,8 @@ DEFAULT_LABELS = EVAL_DIR / "labels.yaml"
 DEFAULT_FILES = EVAL_DIR / "files"
 
 UNKNOWN = "?"
+DEFAULT_SPLIT = "tuning"  # entries without a `split` field: the files the tool was tuned against
+SPLIT_ORDER = ("tuning", "holdout")
 
 
 @dataclass
@@ -63,6 +72,7 @@ class Label:
     path: str
     style: str
     note: str = ""
+    split: str = "tuning"
     matched: bool = False
 
     def describe(self) -> str:
@@ -106,6 +116,8 @@ class Tally:
 class Result:
     overall: Tally = field(default_factory=Tally)
     per_style: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    per_split: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    lookalike_findings_per_split: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     false_negatives: list[Label] = field(default_factory=list)
     false_positives: list[Finding] = field(default_factory=list)
     mismatches: list[tuple[Label, list[Finding]]] = field(default_factory=list)
@@ -138,6 +150,10 @@ def finding_matches(label: Label, finding: Finding) -> bool:
     return finding.method.upper() == label.method.upper() and paths_agree(label.path, finding.path)
 
 
+def entry_split(entry: dict) -> str:
+    return str(entry.get("split") or DEFAULT_SPLIT)
+
+
 def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if (
@@ -158,25 +174,74 @@ def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
                     path=str(call["path"]),
                     style=str(call["style"]),
                     note=str(call.get("note") or ""),
+                    split=entry_split(entry),
                 )
             )
     return entries, labels
 
 
-def run_scan(files_dir: Path, python: str, use_cache: bool) -> dict:
-    try:
-        target = os.path.relpath(files_dir, REPO_ROOT)
-    except ValueError:  # another drive on Windows
-        target = str(files_dir)
-    cmd = [python, "-m", "sg_scope_lint", "scan", target, "--format", "json"]
-    if not use_cache:
-        cmd.append("--no-cache")
-    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool) -> dict:
+    """Scan each repository snapshot as its own project and merge the results.
+
+    The copies in ``files/`` are flat, so a module there could not import another one by its
+    name (``from client import SendGridClient``), and one scan over all of them would mix
+    unrelated projects' modules. Each (repository, commit) is laid out in a temporary folder as
+    it is in the repository (``client.py``, ``tools/contact_tools.py``) and scanned from there,
+    as a user scans a project; findings are mapped back to the names in ``files/``.
+    """
+    projects: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for entry in entries:
+        if (files_dir / entry["file"]).is_file():
+            projects[(entry["repository"], entry["commit"])].append(entry)
+    merged: dict[str, list] = {"calls": [], "unknown": [], "unresolved": [], "errors": []}
+    with tempfile.TemporaryDirectory(prefix="sg-eval-") as temporary:
+        jobs = []
+        for (repository, commit), members in sorted(projects.items()):
+            root = Path(temporary) / f"{repository.replace('/', '__')}@{commit[:12]}"
+            names = {}
+            for entry in members:
+                copy = root / entry["path"]
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(files_dir / entry["file"], copy)
+                names[PurePosixPath(entry["path"]).as_posix()] = entry["file"]
+            jobs.append((root, names))
+        scans = _scan_projects([root for root, _ in jobs], python, use_cache)
+    for (_, names), scan in zip(jobs, scans):
+        for kind in merged:
+            for item in scan.get(kind) or []:
+                shown = PurePosixPath(str(item.get("file", ""))).as_posix().removeprefix("./")
+                merged[kind].append({**item, "file": names.get(shown, shown)})
+    return merged
+
+
+# Runs in one interpreter for all projects (importing the tool once, not once per project):
+# `scan . --format json` in each folder given, printed as one JSON list.
+_SCAN_PROJECTS = """
+import contextlib, io, json, os, sys
+from sg_scope_lint.cli import main
+results = []
+for root in sys.argv[2:]:
+    os.chdir(root)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["scan", ".", "--format", "json", *sys.argv[1].split()])
+    results.append(json.loads(out.getvalue()))
+print(json.dumps(results))
+"""
+
+
+def _scan_projects(roots: list[Path], python: str, use_cache: bool) -> list[dict]:
+    flags = "" if use_cache else "--no-cache"
+    cmd = [python, "-c", _SCAN_PROJECTS, flags, *map(str, roots)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+                          env=env)
     try:
         return json.loads(proc.stdout)
     except json.JSONDecodeError:
-        sys.stderr.write(f"evaluate: the scan printed no JSON (exit status {proc.returncode}).\n")
-        sys.stderr.write(f"command: {' '.join(cmd)} (in {REPO_ROOT})\n")
+        sys.stderr.write(f"evaluate: the scans printed no JSON (exit status {proc.returncode}).\n")
+        sys.stderr.write(f"command: {python} -c <scan each project> {flags} <{len(roots)} folders>\n")
         if proc.stderr:
             sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(2) from None
@@ -230,7 +295,14 @@ def collect_findings(scan: dict, files_dir: Path) -> list[Finding]:
     return findings
 
 
-def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) -> Result:
+def score(
+    labels: list[Label],
+    findings: list[Finding],
+    lookalikes: set[str],
+    splits: dict[str, str] | None = None,
+) -> Result:
+    """Match findings to labels; ``splits`` maps a file name to its split (default: tuning)."""
+    splits = splits or {}
     result = Result()
     by_line_labels: dict[tuple[str, int], list[Label]] = defaultdict(list)
     by_line_findings: dict[tuple[str, int], list[Finding]] = defaultdict(list)
@@ -256,6 +328,14 @@ def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) ->
         tally = result.per_style[label.style]
         tally.labels += 1
         tally.matched_labels += label.matched
+        split_tally = result.per_split[splits.get(label.file, label.split)]
+        split_tally.labels += 1
+        split_tally.matched_labels += label.matched
+    # Per-split precision: every finding counts for the split of its file.
+    for finding in findings:
+        split_tally = result.per_split[splits.get(finding.file, DEFAULT_SPLIT)]
+        split_tally.findings += 1
+        split_tally.matched_findings += finding.matched
     # Per-style precision: findings on a line whose labels all share one style count for it.
     for key, line_findings in by_line_findings.items():
         styles = {label.style for label in by_line_labels.get(key, [])}
@@ -280,9 +360,16 @@ def score(labels: list[Label], findings: list[Finding], lookalikes: set[str]) ->
         result.false_positives.append(finding)
         if finding.file in lookalikes:
             result.lookalike_findings.append(finding)
+            result.lookalike_findings_per_split[splits.get(finding.file, DEFAULT_SPLIT)] += 1
         if (finding.file, finding.line) not in by_line_labels:
             result.stray.append(finding)
     return result
+
+
+def ordered_splits(names) -> list[str]:
+    """Known splits in their usual order, then any other split name alphabetically."""
+    names = set(names)
+    return [s for s in SPLIT_ORDER if s in names] + sorted(names - set(SPLIT_ORDER))
 
 
 def pct(value: float | None) -> str:
@@ -293,6 +380,12 @@ def print_report(
     result: Result, entries: list[dict], skipped: list[str], scan: dict, out=sys.stdout
 ) -> None:
     w = out.write
+    file_splits = {e["file"]: entry_split(e) for e in entries}
+
+    def tag(label: Label) -> str:
+        # Only held-out (non-default) labels are marked, so tuning lines read as before.
+        return label.style if label.split == DEFAULT_SPLIT else f"{label.style}, {label.split}"
+
     n_files = len(entries) - len(skipped)
     n_lookalike = sum(1 for e in entries if e.get("lookalike") and e["file"] not in skipped)
     o = result.overall
@@ -304,6 +397,23 @@ def print_report(
         f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
         f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n"
     )
+    present = [e for e in entries if e["file"] not in skipped]
+    split_names = ordered_splits([entry_split(e) for e in present] + list(result.per_split))
+    w(f"{'split':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}  files  look-alike findings\n")
+    for name in [*split_names, "overall"]:
+        t = o if name == "overall" else result.per_split.get(name, Tally())
+        members = present if name == "overall" else [e for e in present if entry_split(e) == name]
+        n_look = (
+            len(result.lookalike_findings)
+            if name == "overall"
+            else result.lookalike_findings_per_split.get(name, 0)
+        )
+        w(
+            f"{name:<20} {pct(t.recall()):>8} {f'({t.matched_labels}/{t.labels})':>9} "
+            f"{pct(t.precision()):>10} {f'({t.matched_findings}/{t.findings})':>9}  "
+            f"{len(members):>5}  {n_look}\n"
+        )
+    w("\n")
     w(f"{'style':<20} {'recall':>8} {'':>9} {'precision':>10} {'':>9}\n")
     for style in sorted(result.per_style):
         t = result.per_style[style]
@@ -317,7 +427,7 @@ def print_report(
         n = len(result.mismatches)
         w(f"\nmismatches: label and finding on the same line disagree ({n}):\n")
         for label, found in result.mismatches:
-            w(f"  {label.file}:{label.line} [{label.style}]\n")
+            w(f"  {label.file}:{label.line} [{tag(label)}]\n")
             w(f"      expected {label.describe()}\n")
             for finding in found:
                 w(f"      found    {finding.describe()}\n")
@@ -325,14 +435,17 @@ def print_report(
         n = len(result.false_negatives)
         w(f"\nfalse negatives: labelled, nothing matching reported on the line ({n}):\n")
         for label in result.false_negatives:
-            where = f"{label.file}:{label.line} [{label.style}]"
+            where = f"{label.file}:{label.line} [{tag(label)}]"
             w(f"  {where} expected {label.describe()}, found nothing\n")
     if result.stray:
         w(f"\nfalse positives: reported where no call is labelled ({len(result.stray)}):\n")
         lookalike_ids = {id(f) for f in result.lookalike_findings}
         for finding in result.stray:
-            tag = " [look-alike]" if id(finding) in lookalike_ids else ""
-            where = f"{finding.file}:{finding.line}{tag}"
+            kinds = ["look-alike"] if id(finding) in lookalike_ids else []
+            if file_splits.get(finding.file, DEFAULT_SPLIT) != DEFAULT_SPLIT:
+                kinds.append(file_splits[finding.file])
+            marks = f" [{', '.join(kinds)}]" if kinds else ""
+            where = f"{finding.file}:{finding.line}{marks}"
             w(f"  {where} expected nothing, found {finding.describe()}\n")
 
     errors = scan.get("errors") or []
@@ -362,10 +475,17 @@ def summary(result: Result) -> dict:
 
     return {
         "overall": tally(result.overall),
+        "per_split": {s: tally(result.per_split[s]) for s in ordered_splits(result.per_split)},
         "per_style": {s: tally(t) for s, t in sorted(result.per_style.items())},
         "lookalike_findings": len(result.lookalike_findings),
         "false_negatives": [
-            {"file": lab.file, "line": lab.line, "style": lab.style, "expected": lab.describe()}
+            {
+                "file": lab.file,
+                "line": lab.line,
+                "style": lab.style,
+                "split": lab.split,
+                "expected": lab.describe(),
+            }
             for lab in result.false_negatives
         ],
         "mismatches": [
@@ -373,6 +493,7 @@ def summary(result: Result) -> dict:
                 "file": lab.file,
                 "line": lab.line,
                 "style": lab.style,
+                "split": lab.split,
                 "expected": lab.describe(),
                 "found": [f.describe() for f in fs],
             }
@@ -413,6 +534,9 @@ def main(argv: list[str] | None = None) -> int:
         help="let the tool use its analysis cache (default: --no-cache)",
     )
     parser.add_argument(
+        "--save-scan", type=Path, help="also write the merged scan as JSON (for --scan-json)"
+    )
+    parser.add_argument(
         "--summary-json", type=Path, help="also write the scores and lists as JSON to this file"
     )
     args = parser.parse_args(argv)
@@ -443,7 +567,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"evaluate: no labelled file in {files_dir}; run benchmarks/eval/fetch_files.py\n"
             )
             return 2
-        scan = run_scan(files_dir, args.python, args.cache)
+        scan = run_scan(entries, files_dir, args.python, args.cache)
+        if args.save_scan:
+            args.save_scan.write_text(json.dumps(scan, indent=2) + "\n", encoding="utf-8")
 
     known = {e["file"] for e in entries}
     skipped_set = set(skipped)
@@ -457,7 +583,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = [label for label in labels if label.file not in skipped_set]
     lookalikes = {e["file"] for e in entries if e.get("lookalike")}
 
-    result = score(labels, findings, lookalikes)
+    splits = {e["file"]: entry_split(e) for e in entries}
+    result = score(labels, findings, lookalikes, splits)
     print_report(result, entries, skipped, scan)
     if args.summary_json:
         args.summary_json.write_text(json.dumps(summary(result), indent=2) + "\n", encoding="utf-8")

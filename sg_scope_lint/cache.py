@@ -1,6 +1,7 @@
 """A project-local cache of module analyses, keyed by everything that decides them.
 
-An entry is one module's `ModuleAnalysis` (calls, exports, arguments), stored as JSON rather than
+An entry is one module's `ModuleAnalysis` (calls, exports, arguments; rules.py keeps its
+validated rules here too, through `read_entry`/`write_entry`), stored as JSON rather than
 pickle: the cache folder sits in the scanned repository, and loading a pickle from a repository
 you merely lint would run its code. Entries are written to a temporary file and renamed, so
 concurrent runs and interrupts never leave half an entry; an entry that cannot be read is a miss.
@@ -21,14 +22,16 @@ from . import __version__, symbols, types
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
-_FORMAT = 1
+# Bumped when what an entry holds, or how an analysis is made, changes: older entries are
+# then never read (2: helper summaries in exports; base URLs, tornado and URL defaults).
+_FORMAT = 2
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
         symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
-        symbols.ModuleAnalysis,
+        symbols.Helper, symbols.Template, symbols.ModuleAnalysis,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
@@ -51,24 +54,35 @@ class AnalysisCache:
         if self.directory is None:
             return None
         try:
-            text = (self.directory / key[:2] / f"{key}.json").read_text(encoding="utf-8")
-            value = _decode(json.loads(text))
-        except (OSError, ValueError, KeyError, TypeError):
+            value = _decode(read_entry(self.directory / key[:2] / f"{key}.json"))
+        except (ValueError, KeyError, TypeError):
             return None
         return value if isinstance(value, symbols.ModuleAnalysis) else None
 
     def put(self, key: str, analysis: symbols.ModuleAnalysis) -> None:
-        if self.directory is None:
-            return
-        folder = self.directory / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(redact(json.dumps(_encode(analysis), separators=(",", ":"))))
-            os.replace(temporary, folder / f"{key}.json")
-        except OSError:
-            return  # a read-only checkout still scans; it just does not cache
+        if self.directory is not None:
+            write_entry(self.directory / key[:2] / f"{key}.json", _encode(analysis))
+
+
+def read_entry(path: Path) -> Any:
+    """A cache entry's JSON, or None when it is missing or unreadable (a miss, never an error)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_entry(path: Path, data: Any) -> None:
+    """Write an entry through a temporary file and a rename: readers never see half of one.
+    Keys are redacted; a read-only checkout still works, it just does not cache."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(redact(json.dumps(data, separators=(",", ":"))))
+        os.replace(temporary, path)
+    except OSError:
+        return
 
 
 def _facts_text(facts: object) -> str:

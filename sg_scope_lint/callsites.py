@@ -28,20 +28,24 @@ from .evaluate import (
     transferable,
 )
 from .positions import Positions
+from .strings import has_parameter, parameter, starts_with_literal
 from .symbols import (
     Binding,
     Class,
     Factory,
     Function,
+    Helper,
     Imported,
     Instance,
     ModuleAnalysis,
     PendingCall,
     ProjectFacts,
     Request,
+    Str,
+    Template,
     Value,
 )
-from .types import VALUE, Location, RawCall, Step, StepKind
+from .types import Location, RawCall
 from .walk import walk
 
 _NEWLINE = re.compile(r"\s*\n\s*")
@@ -93,7 +97,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
                              key=setting.key))
     found.sort(key=lambda call: (call.location.line, call.location.col))
-    exports = _exports(evaluator, collector) if module_name else {}
+    exports = _exports(evaluator, collector, requests) if module_name else {}
     return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports))
 
 
@@ -110,7 +114,9 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
 
     Inside the helper the method or URL is a parameter, so the request there is unresolved or
     unseen; at each call with literal arguments it is known. The caller's call is reported with
-    the request the helper sends for those arguments (one level of helpers, this module only).
+    the request the helper sends for those arguments (one level of helpers, this module only),
+    and a request inside the helper that is unseen on its own (its URL is a parameter) is
+    reported as unresolved: what it sends depends on callers that may be anywhere.
     """
     by_scope: dict[int, list[PendingCall]] = {}
     for pending in calls:
@@ -133,15 +139,20 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
             for call in inner:
                 request = evaluator.request(call.node, call.scope, call.order)
                 if request is not None and not request.dynamic and not request.guessed \
-                        and _starts_with_literal(request.steps):
+                        and starts_with_literal(request.steps):
                     found[pending.ordinal] = request
+                    if requests[call.ordinal] is None:  # unseen on its own: say why
+                        name = function.qualname.rpartition(".")[2] or "its function"
+                        found[call.ordinal] = Request("", dynamic=(
+                            f"the request's URL is a parameter of `{name}`; each call of it "
+                            "is reported with the endpoint it passes"), key=request.key)
                     break
     return found
 
 
 def _unknown(request: Request | None) -> bool:
     """Nothing seen, or a request whose method or URL the helper's caller decides."""
-    return request is None or bool(request.dynamic) or not _starts_with_literal(request.steps)
+    return request is None or bool(request.dynamic) or not starts_with_literal(request.steps)
 
 
 def _sends(pending: PendingCall) -> bool:
@@ -166,16 +177,6 @@ def _arguments_for(evaluator: Evaluator, pending: PendingCall,
     return {name: value for name, value in values.items() if value is not None}
 
 
-def _starts_with_literal(steps: tuple[Step, ...]) -> bool:
-    """The request's path begins with literal text (so the endpoint can be known)."""
-    for step in steps:
-        if step.kind is StepKind.VERSION:
-            continue
-        first = step.pieces[0] if step.pieces else ""
-        return first is not VALUE and bool(first.strip("/"))
-    return True
-
-
 def _passed_values(evaluator: Evaluator, calls: list[PendingCall]
                    ) -> tuple[dict[str, dict[int | str, Value]], dict[str, dict[int | str, Value]]]:
     """SendGrid values passed as arguments: (to other modules' names, to this module's functions)."""
@@ -197,7 +198,7 @@ def _passed_values(evaluator: Evaluator, calls: list[PendingCall]
             local.setdefault(function.qualname, {}).update(passed)
         elif isinstance(function, Class) and function.qualname:
             local.setdefault(function.qualname, {}).update(passed)
-        elif isinstance(function, (Imported, Factory)):
+        elif isinstance(function, (Imported, Factory, Helper)):
             outgoing.setdefault(function.qualname, {}).update(passed)
     return outgoing, local
 
@@ -228,20 +229,77 @@ def _bind_arguments(functions: dict[str, Function],
     return learnt
 
 
-def _exports(evaluator: Evaluator, collector: Collector) -> dict[str, Value]:
-    """Module-level names bound to SendGrid values, as other modules will see them."""
+def _exports(evaluator: Evaluator, collector: Collector,
+             requests: dict[int, Request | None]) -> dict[str, Value]:
+    """Module-level names bound to SendGrid values, as other modules will see them: values,
+    factories, classes holding SendGrid values, and helpers that send requests (`Helper`).
+
+    A class's methods are exported under `module.Class.method` (factories such as a
+    `from_context` classmethod, and helper methods); the class itself is then exported too, so
+    that other modules know its instances.
+    """
     exports: dict[str, Value] = {}
+    by_scope: dict[int, list[PendingCall]] = {}
+    for pending in collector.calls:
+        by_scope.setdefault(id(pending.scope), []).append(pending)
     for name, bindings in collector.module_scope.bindings.items():
         value = evaluator.first_known(list(reversed(bindings)))
         qualname = f"{collector.module_name}.{name}"
         if isinstance(value, Function):
-            returns = evaluator.first_known(list(value.scope.returns))
-            if transferable(returns):
-                exports[qualname] = Factory(qualname, returns)
+            member = _member(evaluator, value, by_scope, requests)
+            if member is not None:
+                exports[qualname] = member
         elif isinstance(value, Class):
+            members = {}
+            for method, function in collector.functions.items():
+                if method.rpartition(".")[0] == qualname:
+                    member = _member(evaluator, function, by_scope, requests)
+                    if member is not None:
+                        members[method] = member
             attributes = evaluator.instance_attributes(value)
-            if attributes:
+            if attributes or members:
                 exports[qualname] = Factory(qualname, Instance(qualname, attributes))
+                exports.update(members)
         elif transferable(value):
             exports[qualname] = value
     return exports
+
+
+def _member(evaluator: Evaluator, function: Function, by_scope: dict[int, list[PendingCall]],
+            requests: dict[int, Request | None]) -> Factory | Helper | None:
+    """What another module may use a function for: a factory of SendGrid values, or a helper
+    whose request other modules' calls complete."""
+    returns = evaluator.first_known(list(function.scope.returns))
+    if transferable(returns):
+        return Factory(function.qualname, returns)
+    return _helper(evaluator, function, by_scope.get(id(function.scope), []), requests)
+
+
+def _helper(evaluator: Evaluator, function: Function, calls: list[PendingCall],
+            requests: dict[int, Request | None]) -> Helper | None:
+    """A summary of the requests a function sends that depend on its parameters.
+
+    Each parameter (after `self`) is bound to a marker and the function's unresolved requests
+    are evaluated again; those whose method or path holds a marker become templates that a call
+    in another module fills with its arguments (`Evaluator._through_helper`). The URL's host
+    must be known in the helper: a whole SendGrid URL passed in reaches the helper through
+    `ProjectFacts.arguments` instead, and the request inside is reported with it.
+    """
+    inner = [q for q in calls if _sends(q) and _unknown(requests[q.ordinal])]
+    if not inner:
+        return None
+    method = bool(function.scope.self_name)
+    params = function.params[1:] if method else function.params
+    markers: dict[str, Value] = {name: Str((parameter(i),)) for i, name in enumerate(params)}
+    templates: list[Template] = []
+    with evaluator.bound(function.scope, markers):
+        for call in inner:
+            request = evaluator.request(call.node, call.scope, call.order)
+            if request is None or request.dynamic or request.guessed:
+                continue
+            pieces = [p for step in request.steps for p in step.pieces]
+            if has_parameter(request.verb) or any(has_parameter(p) for p in pieces):
+                templates.append(Template(request.verb, request.steps, request.key))
+    if not templates:
+        return None
+    return Helper(function.qualname, params, tuple(templates), method)

@@ -10,13 +10,18 @@ not be analysed). `diff` informs: it exits 0.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO, cast
 
-from . import __version__, baseline, findings, manifest_diff
+from . import __version__, baseline, findings, manifest_diff, quick
 from . import manifest as manifest_module
 from .cache import CACHE_DIRECTORY, AnalysisCache
+from .codedocs import docs_path
 from .config import Config, load_config
 from .discover import discover, display_path
 from .engine import scan_files
@@ -29,7 +34,7 @@ from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_explanation, render_list
-from .rules import RuleSet, load_rule_file, load_ruleset
+from .rules import RuleSet, bundled_rules_dir, load_rule_file, load_ruleset
 from .secrets import redact
 from .types import CheckResult, KeyConfig, ScanResult
 
@@ -113,8 +118,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
         return int(exit_request.code or 0)
     try:
@@ -123,27 +129,114 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
         if args.rules:
             config = config.with_overrides(rules=(*config.rules, *args.rules))
-        if args.command == "rules" and args.rules_command == "validate":
-            return _validate(args.files)
-        if args.command == "diff":
-            return _diff(args)
-        ruleset = load_ruleset(extra_files=config.rules)
-        for warning in ruleset.warnings:
-            _err(f"sg-scope-lint: warning: {warning}")
-        if args.command == "scan":
-            return _scan(args, config, ruleset)
-        if args.command == "manifest":
-            return _manifest(args, config, ruleset)
-        if args.command == "check":
-            return _check(args, config, ruleset)
-        if args.command == "explain":
-            _out(render_explanation(explain(ruleset, args.query), args.format))
-            return EXIT_CLEAN
-        _out(render_list(ruleset.rules, args.format))
-        return EXIT_CLEAN
+        if _replayable(args):
+            return _recorded(arguments, args, config)
+        return _command(args, config)
     except SgScopeLintError as error:
         _err(f"sg-scope-lint: error: {error}")
         return EXIT_ERROR
+
+
+def _command(args: argparse.Namespace, config: Config) -> int:
+    if args.command == "rules" and args.rules_command == "validate":
+        return _validate(args.files)
+    if args.command == "diff":
+        return _diff(args)
+    cache_root = None if getattr(args, "no_cache", False) else config.root
+    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
+    for warning in ruleset.warnings:
+        _err(f"sg-scope-lint: warning: {warning}")
+    if args.command == "scan":
+        return _scan(args, config, ruleset)
+    if args.command == "manifest":
+        return _manifest(args, config, ruleset)
+    if args.command == "check":
+        return _check(args, config, ruleset)
+    if args.command == "explain":
+        _out(render_explanation(explain(ruleset, args.query), args.format))
+        return EXIT_CLEAN
+    _out(render_list(ruleset.rules, args.format))
+    return EXIT_CLEAN
+
+
+# ------------------------------------------------------------------- recorded runs (quick.py)
+
+
+def _replayable(args: argparse.Namespace) -> bool:
+    """Commands that only read, so that `quick.replay` may answer them again from a record."""
+    if getattr(args, "no_cache", True):
+        return False
+    if args.command == "scan":
+        return args.write_baseline is None
+    if args.command == "check":
+        return args.write_baseline is None and not args.write
+    return args.command == "manifest" and (args.check or str(args.output) == "-")
+
+
+def _recorded(arguments: list[str], args: argparse.Namespace, config: Config) -> int:
+    """Run the command and record its output for `quick.replay`, with every file it depends on:
+    the scanned tree, the config (and where a config could appear), rules, the command's own
+    inputs and the tool's code and data."""
+    cwd = os.getcwd()
+    roots = [os.fspath(path) for path in args.paths]
+    inputs = sorted(_inputs(args, config))
+    taken = time.time_ns()
+    before = quick.snapshot(roots, config.exclude, inputs, cwd)
+    out, err = _Transcript(sys.stdout), _Transcript(sys.stderr)
+    sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
+    try:
+        code = _command(args, config)
+    finally:
+        sys.stdout, sys.stderr = out.stream, err.stream
+    quick.save(arguments, cwd, os.fspath(config.root), before, taken, roots, config.exclude,
+               inputs, quick.Answer(out.text(), err.text(), code))
+    return code
+
+
+def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
+    found = {os.path.abspath(path) for path in (
+        *_pyproject_candidates(), *config.rules, docs_path(),
+        getattr(args, "baseline", None), getattr(args, "key_config", None) or config.key_config,
+        (args.output or config.manifest) if args.command == "manifest" else None,
+    ) if path is not None and str(path) != "-"}
+    for folder in (bundled_rules_dir(), Path(__file__).parent):
+        for directory, _, names in os.walk(folder):
+            found.update(os.path.join(directory, name) for name in names
+                         if name.endswith((".py", ".yaml", ".yml", ".txt")))
+    return found
+
+
+def _pyproject_candidates() -> list[Path]:
+    """Where `load_config` looked for pyproject.toml: a new one there changes the config."""
+    candidates = []
+    for directory in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
+        candidates.append(directory / "pyproject.toml")
+        if candidates[-1].is_file():
+            break
+    return candidates
+
+
+class _Transcript(io.TextIOBase):
+    """A stream that writes through and keeps what was written, except terminal redraws
+    (writes starting with a carriage return: the progress bar), which a replay must not show."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        if not text.startswith("\r"):
+            self.parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _validate(files: list[Path]) -> int:
@@ -170,8 +263,9 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResu
 def _progress_bar(done: int, total: int) -> None:
     """A one-line counter on a terminal's stderr; never written to pipes or CI logs."""
     end = "\n" if done == total else ""
-    print(f"\rsg-scope-lint: analysed {done}/{total} files", end=end, file=sys.stderr,
-          flush=True)
+    # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
+    sys.stderr.write(f"\rsg-scope-lint: analysed {done}/{total} files{end}")
+    sys.stderr.flush()
 
 
 def _out(text: str) -> None:

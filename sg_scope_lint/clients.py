@@ -50,14 +50,29 @@ HTTP_SESSION_METHODS: dict[str, str | None] = {
     "stream": None,
 }
 URLOPEN_FUNCTIONS = frozenset({"urllib.request.urlopen", "urllib2.urlopen"})
+# tornado: `client.fetch(request_or_url, method=..., body=...)`; `HTTPRequest(url, method="GET")`.
+TORNADO_CLIENT_CLASSES = frozenset({
+    "tornado.httpclient.HTTPClient", "tornado.httpclient.AsyncHTTPClient",
+    "tornado.curl_httpclient.CurlAsyncHTTPClient",
+    "tornado.simple_httpclient.SimpleAsyncHTTPClient",
+})
+TORNADO_REQUEST_CLASSES = frozenset({"tornado.httpclient.HTTPRequest"})
 URL_REQUEST_CLASSES = frozenset({"urllib.request.Request", "urllib2.Request"})
 # sendgrid 7.x (generated): `client.send(Request(method=..., url="/v3/..."))`.
 SENDGRID_REQUEST_CLASSES = frozenset({"sendgrid.http.request.Request"})
 HTTP_CONNECTION_CLASSES = frozenset({"http.client.HTTPSConnection", "http.client.HTTPConnection"})
+# Configuration lookups `f(name, default)`; so is `.get(name, default)` on any object we know
+# nothing about (a dict of options, a settings object). A SendGrid API URL as the default is
+# taken as the value: the setting exists to point the same requests elsewhere (EU host, a mock).
+CONFIG_LOOKUPS = frozenset({"os.getenv", "os.environ.get"})
 URLJOIN_FUNCTIONS = frozenset({"urllib.parse.urljoin", "urlparse.urljoin"})
 
 # SendGrid's API hosts (global and EU data residency); paths and scopes are the same on both.
 API_HOSTS = ("api.sendgrid.com", "api.eu.sendgrid.com")
+# The v2 Web API (`/api/mail.send.json` and its siblings) was also served on the main site's
+# host; a URL there is SendGrid's API only under that prefix (elsewhere it is a web page).
+LEGACY_WEB_API_HOSTS = ("sendgrid.com", "www.sendgrid.com")
+LEGACY_WEB_API_PREFIX = "/api/"
 # SMTP relay host: sending through it with an API key as password needs mail.send.
 SMTP_HOSTS = ("smtp.sendgrid.net",)
 SMTP_CLASSES = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL"})

@@ -44,6 +44,7 @@ class Collector(cst.CSTVisitor):
         self.module_name = module_name
         self.package = module_name if is_package else module_name.rpartition(".")[0]
         self.functions: dict[str, Function] = {}  # qualname -> function, for argument facts
+        self.classes: dict[int, Class] = {}  # id(class scope) -> the class
         self.imports: set[str] = set()
         self.module_scope = Scope("module")
         self.scope = self.module_scope
@@ -75,6 +76,7 @@ class Collector(cst.CSTVisitor):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         inner = Scope("class", parent=self.scope, bases=[arg.value for arg in node.bases])
         klass = Class(self._qualname(node.name.value), inner)
+        self.classes[id(inner)] = klass
         self._bind(node.name.value, Binding(self._next(), self.scope, fixed=klass))
         self.scope = inner
 
@@ -91,10 +93,9 @@ class Collector(cst.CSTVisitor):
         if function.qualname:
             self.functions[function.qualname] = function
         self._bind(node.name.value, Binding(self._next(), outer, fixed=function))
-        is_static = any(
-            isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
-            for d in node.decorators
-        )
+        decorators = {d.decorator.value for d in node.decorators
+                      if isinstance(d.decorator, cst.Name)}
+        is_static = "staticmethod" in decorators
         if outer.kind == "class" and params and not is_static:
             inner.owner = outer
             inner.self_name = params[0].name.value
@@ -106,11 +107,16 @@ class Collector(cst.CSTVisitor):
             annotation = param.annotation.annotation if param.annotation else None
             if annotation is not None:
                 binding = Binding(0, outer, node=annotation, annotation=True)
+            elif param.name.value == inner.self_name and "classmethod" in decorators:
+                binding = Binding(0, outer, fixed=self.classes.get(id(outer)))  # `cls(...)`
             elif param.name.value == inner.self_name:
                 binding = Binding(0, outer)
             else:  # nothing known: a guess that only rule-known `.client` chains confirm
                 binding = Binding(0, outer, fixed=Client(UNKNOWN_KEY, guessed=True))
             inner.bindings.setdefault(param.name.value, []).append(binding)
+            if param.default is not None:  # tried first; `evaluate` keeps only SendGrid URLs
+                inner.bindings[param.name.value].append(
+                    Binding(0, outer, node=param.default, default=True))
         self.scope = inner
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -207,7 +213,13 @@ class Collector(cst.CSTVisitor):
 
     # calls
     def visit_Call(self, node: cst.Call) -> None:
-        self.calls.append(PendingCall(node, self.scope, self._next(), len(self.calls)))
+        pending = PendingCall(node, self.scope, self._next(), len(self.calls))
+        self.calls.append(pending)
+        func = node.func
+        if (self.scope.owner is not None and isinstance(func, cst.Attribute)
+                and func.attr.value == "__init__" and isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name) and func.value.func.value == "super"):
+            self.scope.owner.init_calls.append(pending)  # a subclass configuring its base
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from . import paths
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -46,11 +48,8 @@ _KEYS: dict[str, tuple[type, str, str]] = {
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start`."""
-    for directory in (start, *start.parents):
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
+    found = paths.find_pyproject(os.fspath(start.absolute()))
+    return Path(found) if found is not None else None
 
 
 def load_config(start: Path | None = None) -> Config:

@@ -10,6 +10,7 @@ import libcst as cst
 from .clients import (
     API_HOSTS,
     CLIENT_CLASSES,
+    CONFIG_LOOKUPS,
     DJANGO_BACKENDS,
     HTTP_CHAIN_CLASSES,
     HTTP_CLIENT_ATTRIBUTES,
@@ -23,6 +24,8 @@ from .clients import (
     SENDGRID_REQUEST_CLASSES,
     SMTP_CLASSES,
     SMTP_HOSTS,
+    TORNADO_CLIENT_CLASSES,
+    TORNADO_REQUEST_CLASSES,
     URL_REQUEST_CLASSES,
     URLJOIN_FUNCTIONS,
     URLOPEN_FUNCTIONS,
@@ -32,11 +35,16 @@ from .strings import (
     BRACES,
     PERCENT,
     api_path,
+    fill_parameters,
+    has_parameter,
     interpolate,
+    join_base,
     literal_text,
     merge_pieces,
     pieces_of,
     raw_path_steps,
+    starts_with_literal,
+    strip_pieces,
     urljoin,
 )
 from .symbols import (
@@ -52,7 +60,10 @@ from .symbols import (
     ConnectionRequest,
     Dynamic,
     Factory,
+    Fetch,
+    Fetcher,
     Function,
+    Helper,
     HttpRequest,
     Imported,
     Instance,
@@ -90,6 +101,9 @@ class Evaluator:
             base = self.value(node.value, scope, order)
             if isinstance(base, Class):
                 return self._class_attribute_of(base.scope, node.attr.value, depth=0)
+            member = self._exported_member(base, node.attr.value)
+            if member is not None:
+                return member
             return self._external(attribute_of(base, node.attr.value))
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
@@ -149,6 +163,17 @@ class Evaluator:
             return self.facts.exports.get(value.qualname, value)
         return value
 
+    def _exported_member(self, base: Value, name: str) -> Value:
+        """A method of another module's class: a helper that sends a request (on an instance),
+        or a factory (`Client.from_context(ctx)` on the class)."""
+        if isinstance(base, Instance) and name not in dict(base.attributes):
+            member = self.facts.exports.get(f"{base.qualname}.{name}")
+            return member if isinstance(member, Helper) and member.method else None
+        if isinstance(base, Factory) and isinstance(base.returns, Instance):
+            member = self.facts.exports.get(f"{base.qualname}.{name}")
+            return member if isinstance(member, Factory) else None
+        return None
+
     def _class_attribute_of(self, klass: Scope, name: str, depth: int) -> Value:
         """`self.<name>`: assigned in any method or the class body, else in a base class."""
         found = self.first_known(klass.attributes.get(name, []) + klass.bindings.get(name, []))
@@ -160,9 +185,22 @@ class Evaluator:
                 found = self._class_attribute_of(base.scope, name, depth + 1)
             elif isinstance(base, Factory) and isinstance(base.returns, Instance):
                 found = dict(base.returns.attributes).get(name)
+            elif isinstance(base, Imported) and base.qualname in HTTP_SESSION_CLASSES:
+                found = attribute_of(self._inherited_session(klass, base.qualname), name)
             if found is not None:
                 return found
         return None
+
+    def _inherited_session(self, klass: Scope, qualname: str) -> Session:
+        """The session a subclass of an HTTP client class is: the `base_url` its methods pass
+        to `super().__init__(...)` (an httpx/aiohttp client made for one API)."""
+        aiohttp = qualname.startswith("aiohttp.")
+        for call in klass.init_calls:
+            base = self._argument_node(call.node, 0 if aiohttp else 1 << 30, "base_url")
+            if base is not None:
+                value = self.value(base, call.scope, call.order)
+                return Session(pieces_of(value), urljoin=aiohttp)
+        return Session(urljoin=aiohttp)
 
     def instance_attributes(self, klass: Class, depth: int = 0) -> tuple[tuple[str, Value], ...]:
         """The SendGrid values on a class's attributes, its bases' included."""
@@ -227,6 +265,8 @@ class Evaluator:
                 value = self._annotated(binding.node, binding.scope)
             else:
                 value = self.value(binding.node, binding.scope, binding.order)
+            if binding.default and not (isinstance(value, Str) and transferable(value)):
+                value = None  # callers may pass anything: only a SendGrid URL default counts
         finally:
             self.in_progress.discard(key)
         self.cache[key] = value
@@ -271,7 +311,8 @@ class Evaluator:
         """Follow a name to the expression it was last bound to (one hop per binding)."""
         seen = 0
         while isinstance(node, cst.Name) and seen < 8:
-            bindings = [b for b in self._candidates(node.value, scope, order) if b.node is not None]
+            bindings = [b for b in self._candidates(node.value, scope, order)
+                        if b.node is not None and not b.default]
             if not bindings or bindings[0].annotation:
                 return node
             bound = bindings[0].node
@@ -315,7 +356,18 @@ class Evaluator:
                 named = {a.keyword.value: self.value(a.value, scope, order)
                          for a in node.args if a.keyword is not None}
                 return Str(interpolate(template.pieces, BRACES, values, named))
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value in _STRIPS:
+            text = self.value(node.func.value, scope, order)
+            if isinstance(text, Str) and len(node.args) <= 1:
+                chars = literal_text(self.value(node.args[0].value, scope, order)) \
+                    if node.args else None
+                if chars is not None or not node.args:
+                    return Str(strip_pieces(text.pieces, node.func.attr.value, chars))
         function = self.value(node.func, scope, order)
+        if (isinstance(function, Imported) and function.qualname in CONFIG_LOOKUPS) or (
+                function is None and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value == "get"):
+            return self._configured_url(node, scope, order)
         if isinstance(function, Imported):
             return self._construct(function.qualname, node, scope, order)
         if isinstance(function, Function):
@@ -331,6 +383,12 @@ class Evaluator:
             return Chain(chain.steps + (Step(kind, pieces),), chain.key, chain.guessed)
         return None
 
+    def _configured_url(self, node: cst.Call, scope: Scope, order: int) -> Value:
+        """`getenv("X", default)`, `options.get("host", default)`: the default when it is a
+        SendGrid API URL (see `CONFIG_LOOKUPS`), else nothing known."""
+        default = self._argument(node, 1, "default", scope, order)
+        return default if isinstance(default, Str) and transferable(default) else None
+
     def _construct(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Value:
         """The value of calling an imported class or function that matters to SendGrid."""
         if qualname in CLIENT_CLASSES:
@@ -340,7 +398,15 @@ class Evaluator:
         if qualname in MAIL_ONLY_CLIENTS:
             return MailOnly(MAIL_ONLY_CLIENTS[qualname], self._client_key(node, scope, order))
         if qualname in HTTP_SESSION_CLASSES:
-            return Session()
+            return self._session(qualname, node, scope, order)
+        if qualname in TORNADO_CLIENT_CLASSES:
+            return Fetcher()
+        if qualname in TORNADO_REQUEST_CLASSES:
+            url = self._argument(node, 0, "url", scope, order)
+            given = self._argument(node, 1, "method", scope, order)
+            text = literal_text(given) if given is not None else "GET"
+            return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
+                              text.upper() if text else None)
         if qualname in HTTP_CHAIN_CLASSES:
             host = self._argument(node, 0, "host", scope, order)
             if not (isinstance(host, Str) and api_path(host.pieces) is not None):
@@ -371,6 +437,16 @@ class Evaluator:
                 return Str(urljoin(base.pieces, path.pieces))
         return None
 
+    def _session(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Session:
+        """A session, with the `base_url` its relative URLs are joined to (httpx, aiohttp)."""
+        aiohttp = qualname.startswith("aiohttp.")
+        # aiohttp's ClientSession(base_url=None, ...) may take it positionally; httpx's
+        # Client(*, base_url=...) only by keyword.
+        base = self._argument_node(node, 0 if aiohttp else 1 << 30, "base_url")
+        if base is None:
+            return Session(urljoin=aiohttp)
+        return Session(pieces_of(self.value(base, scope, order)), urljoin=aiohttp)
+
     def _argument_node(self, node: cst.Call, position: int,
                        keyword: str) -> cst.BaseExpression | None:
         for arg in node.args:
@@ -395,6 +471,8 @@ class Evaluator:
             return Request("send", key=function.key)
         if isinstance(function, Dynamic):
             return Request("", dynamic=function.reason, key=function.key)
+        if isinstance(function, Helper):
+            return self._through_helper(function, node, scope, order)
         wrapper = self._wrapper_name(function)
         if wrapper:
             return Request("call", (Step(StepKind.ATTRIBUTE, (wrapper,)),))
@@ -408,7 +486,9 @@ class Evaluator:
                 if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
                     return Request("send", key="(SMTP password)")
         if isinstance(function, HttpRequest):
-            return self._http(function.method, node, scope, order)
+            return self._http(function.method, node, scope, order, function.session)
+        if isinstance(function, Fetch):
+            return self._fetch(node, scope, order)
         if isinstance(function, ConnectionRequest):
             method = self._argument(node, 0, "method", scope, order)
             url = self._argument(node, 1, "url", scope, order)
@@ -443,6 +523,34 @@ class Evaluator:
         if name in HTTP_SESSION_METHODS:
             return self._plain_request(HTTP_SESSION_METHODS[name] or None,
                                        self._argument(node, 0, "url", scope, order), UNKNOWN_KEY)
+        return None
+
+    def _through_helper(self, helper: Helper, node: cst.Call, scope: Scope,
+                        order: int) -> Request | None:
+        """A call of another module's helper: the request it sends for these arguments, when
+        they make a known endpoint (else the request inside the helper speaks for itself)."""
+        arguments: list[tuple[Segment, ...] | None] = [None] * len(helper.params)
+        positional = [a for a in node.args if a.keyword is None]
+        if any(a.star for a in node.args):
+            return None
+        for index, arg in enumerate(positional[: len(helper.params)]):
+            value = self.value(arg.value, scope, order)
+            arguments[index] = value.pieces if isinstance(value, Str) else None
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in helper.params:
+                value = self.value(arg.value, scope, order)
+                arguments[helper.params.index(arg.keyword.value)] = (
+                    value.pieces if isinstance(value, Str) else None)
+        for template in helper.templates:
+            verb = template.verb
+            if has_parameter(verb):
+                verb = (literal_text(Str(fill_parameters((verb,), arguments))) or "").lower()
+            if not verb or has_parameter(verb):
+                continue
+            steps = tuple(Step(step.kind, fill_parameters(step.pieces, arguments))
+                          for step in template.steps)
+            if starts_with_literal(steps):
+                return Request(verb, steps, key=template.key)
         return None
 
     def mail_setting_value(self, node: cst.BaseExpression, scope: Scope, order: int,
@@ -480,14 +588,25 @@ class Evaluator:
                 return name
         return ""
 
-    def _http(self, method: str | None, node: cst.Call, scope: Scope,
-              order: int) -> Request | None:
+    def _http(self, method: str | None, node: cst.Call, scope: Scope, order: int,
+              session: Session | None = None) -> Request | None:
         if method is None:
-            given = self._argument(node, 0, "method", scope, order)
+            method = literal_text(self._argument(node, 0, "method", scope, order)) or ""
             url = self._argument(node, 1, "url", scope, order)
-            return self._plain_request(literal_text(given), url, UNKNOWN_KEY)
-        return self._plain_request(method, self._argument(node, 0, "url", scope, order),
-                                   UNKNOWN_KEY)
+        else:
+            url = self._argument(node, 0, "url", scope, order)
+        if session is not None:
+            url = Str(join_base(session.base, pieces_of(url), session.urljoin))
+        return self._plain_request(method, url, UNKNOWN_KEY)
+
+    def _fetch(self, node: cst.Call, scope: Scope, order: int) -> Request | None:
+        """tornado's `fetch(request)`, or `fetch(url, method=..., body=...)` (GET by default)."""
+        target = self._argument(node, 0, "request", scope, order)
+        if isinstance(target, UrlRequest):
+            return self._plain_request(target.method, Str(target.url), UNKNOWN_KEY)
+        method = self._argument_node(node, 1 << 30, "method")
+        text = literal_text(self.value(method, scope, order)) if method is not None else "GET"
+        return self._plain_request(text, target, UNKNOWN_KEY)
 
     def _urlopen(self, node: cst.Call, scope: Scope,
                  order: int) -> Request | None:
@@ -550,7 +669,7 @@ class Evaluator:
             return self._key_name(node.right, scope, order, depth + 1)
         if isinstance(node, cst.Name):
             for binding in self._candidates(node.value, scope, order):
-                if binding.node is not None and not binding.annotation:
+                if binding.node is not None and not binding.annotation and not binding.default:
                     return self._key_name(binding.node, binding.scope, binding.order, depth + 1)
         return UNKNOWN_KEY
 
@@ -577,11 +696,18 @@ class Evaluator:
         return (VALUE,)
 
 
+_STRIPS = frozenset({"strip", "lstrip", "rstrip"})
+
+
 def attribute_of(base: Value, name: str) -> Value:
     if isinstance(base, Imported):
         return Imported(f"{base.qualname}.{name}")
     if isinstance(base, Session):
-        return HttpRequest(HTTP_SESSION_METHODS[name]) if name in HTTP_SESSION_METHODS else None
+        if name not in HTTP_SESSION_METHODS:
+            return None
+        return HttpRequest(HTTP_SESSION_METHODS[name], base if base.base else None)
+    if isinstance(base, Fetcher):
+        return Fetch() if name == "fetch" else None
     if isinstance(base, Connection):
         return ConnectionRequest() if name == "request" else None
     if isinstance(base, MailOnly):

@@ -103,16 +103,19 @@ class Plugin:
 def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
     """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
     from .config import Config, load_config
-    from .keyconfig import read_key_config
     from .rules import load_ruleset
 
     fallback = Config() if rules_option and key_config_option else load_config()
     rules = tuple(Path(p) for p in rules_option) or fallback.rules
     key_config = Path(key_config_option) if key_config_option else fallback.key_config
-    ruleset = load_ruleset(extra_files=rules)
+    ruleset = load_ruleset(extra_files=rules, cache_root=fallback.root)
     for warning in ruleset.warnings:
         LOG.warning("sg-scope-lint: %s", warning)
-    return _Loaded(ruleset, read_key_config(key_config) if key_config is not None else None)
+    if key_config is None:
+        return _Loaded(ruleset, None)
+    from .keyconfig import read_key_config  # and PyYAML: only for projects with a key config
+
+    return _Loaded(ruleset, read_key_config(key_config))
 
 
 def _analyse(data: bytes, filename: str, loaded: _Loaded) -> list[Finding]:

@@ -43,16 +43,6 @@ from .types import (
 
 AUTOMATIC, BILLING, SEPARATE_KEY = "automatic", "billing", "separate_key"
 
-# Requests that give a key scopes: the key making them must hold every scope it grants
-# (SendGrid refuses to grant a scope the caller lacks). Matched on the rule's method and path
-# with parameter names ignored, so these stay right whatever the rules call their parameters.
-KEY_GRANTING = frozenset({
-    ("POST", ("v3", "api_keys")),
-    ("PUT", ("v3", "api_keys", "{}")),
-    ("PATCH", ("v3", "api_keys", "{}")),
-})
-
-
 def key_for(call_key: str, config: KeyConfig) -> tuple[ConfiguredKey | None, bool]:
     """The configured key a call uses, and whether its `env` named it (False: the default)."""
     for key in config.keys:
@@ -112,8 +102,7 @@ def _needs(match: Match, granted: Sequence[str]) -> tuple[list[Need], Doubt | No
         scopes = next((option for option in rule.any_of if set(option) <= set(granted)), scopes)
     found = [Need(scope, call.location, call.chain, rule.endpoint, rule.endpoint)
              for scope in scopes]
-    shape = (rule.method, tuple("{}" if s.startswith("{") else s for s in rule.template))
-    if shape not in KEY_GRANTING:
+    if not rule.grants_body_scopes:  # SendGrid refuses to grant a scope the caller lacks
         return found, None
     if call.grants is None:
         return found, Doubt(call.location, call.chain,

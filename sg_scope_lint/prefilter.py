@@ -11,12 +11,12 @@ The tests search a lower-cased copy with plain substring tests: a case-insensiti
 
 from __future__ import annotations
 
-import re
-
 # `sg-scope` and its near misses (`sg_scope`, `SG-Scopes`), so a misspelt annotation is still
-# read and reported rather than silently ignored; searched in lower-cased text. Compiled on
-# first use (re's cache), not at import: flake8 imports this module on every run.
-_ANNOTATION = rb"sg[-_ ]?scope"
+# read and reported rather than silently ignored: `sg`, at most one separator, `scope`, in
+# lower-cased text. Found by looking just before each `scope` rather than by a regex: this module
+# is imported by the fast path and by flake8 on every run, and `re` costs more to import than the
+# fast path spends on a small project.
+_SEPARATORS = b"-_ "
 
 
 def might_call_sendgrid(data: bytes) -> bool:
@@ -35,4 +35,10 @@ def needs_analysis(data: bytes) -> bool:
 
 
 def _has_annotation(lowered: bytes) -> bool:
-    return b"scope" in lowered and re.search(_ANNOTATION, lowered) is not None
+    at = lowered.find(b"scope")
+    while at != -1:
+        if lowered[at - 2:at] == b"sg" or (
+                lowered[at - 3:at - 1] == b"sg" and lowered[at - 1] in _SEPARATORS):
+            return True
+        at = lowered.find(b"scope", at + 5)
+    return False

@@ -26,7 +26,7 @@ SCOPE_KINDS = ("grantable", "automatic", "billing", "separate_key", "legacy")
 
 _RULE_KEYS = frozenset(
     {"id", "method", "path", "function", "scopes", "any_of", "scopes_by_value", "source",
-     "confidence", "note", "deprecated"}
+     "confidence", "note", "deprecated", "grants_body_scopes"}
 )
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -143,19 +143,83 @@ def _param_value(rule: Rule, endpoint: Endpoint) -> str | None:
 # --------------------------------------------------------------------------------- loading
 
 
-def load_ruleset(directory: Path | None = None, extra_files: Iterable[Path] = ()) -> RuleSet:
-    """Load the catalogue and every rule file of `directory` (default: the bundled rules)."""
+def load_ruleset(directory: Path | None = None, extra_files: Iterable[Path] = (),
+                 cache_root: Path | None = None) -> RuleSet:
+    """Load the catalogue and every rule file of `directory` (default: the bundled rules),
+    then overlay the rules of `extra_files`.
+
+    With a `cache_root`, the validated rules of `directory` are kept as JSON in its cache folder,
+    keyed by the files' bytes: parsing and validating 400 rules of YAML costs more than
+    analysing a file, which a flake8 run in an editor pays on every save.
+    """
     directory = directory or bundled_rules_dir()
-    catalogue = load_catalogue(directory / CATALOGUE_FILE)
-    files = sorted(p for p in directory.glob("*.yaml") if p.name != CATALOGUE_FILE)
-    rules: list[Rule] = []
-    for path in files:
-        rules.extend(load_rule_file(path, catalogue))
-    rules = list(_check_unique(rules))
+    files = [directory / CATALOGUE_FILE, *sorted(
+        p for p in directory.glob("*.yaml") if p.name != CATALOGUE_FILE)]
+    loaded = _cached(files, cache_root) if cache_root is not None else None
+    if loaded is None:
+        catalogue = load_catalogue(files[0])
+        rules: list[Rule] = []
+        for path in files[1:]:
+            rules.extend(load_rule_file(path, catalogue))
+        loaded = RuleSet(tuple(_check_unique(rules)), catalogue)
+        if cache_root is not None:
+            _store(files, cache_root, loaded)
+    rules = list(loaded.rules)
+    catalogue = loaded.catalogue
     warnings: list[str] = []
     for path in extra_files:
         rules = _overlay(rules, load_rule_file(path, catalogue), warnings)
     return RuleSet(tuple(rules), catalogue, tuple(warnings))
+
+
+def _cache_entry(files: list[Path], cache_root: Path) -> Path:
+    import hashlib
+
+    from . import __version__
+    from .cache import CACHE_DIRECTORY
+
+    digest = hashlib.sha256(f"{__version__}\0{Path.cwd()}\0".encode())  # origins are relative
+    digest.update(Path(__file__).read_bytes())  # how they are validated and matched
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return cache_root / CACHE_DIRECTORY / "rules" / f"{digest.hexdigest()}.json"
+
+
+def _cached(files: list[Path], cache_root: Path) -> RuleSet | None:
+    from .cache import read_entry
+
+    try:
+        entry = _cache_entry(files, cache_root)
+    except OSError:
+        return None  # an unreadable rules file: loading reports it
+    data = read_entry(entry)
+    try:
+        return RuleSet(
+            tuple(Rule(**{**fields, "confidence": Confidence(fields["confidence"])})
+                  for fields in _tuples(data["rules"])),
+            ScopeCatalogue(_tuples(data["catalogue"])))
+    except (TypeError, KeyError, ValueError):
+        return None  # no entry, or one this version cannot read: load the YAML
+
+
+def _store(files: list[Path], cache_root: Path, ruleset: RuleSet) -> None:
+    from dataclasses import asdict
+
+    from .cache import write_entry
+
+    write_entry(_cache_entry(files, cache_root), {
+        "rules": [asdict(rule) for rule in ruleset.rules],
+        "catalogue": ruleset.catalogue.kinds,
+    })
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back into the tuples the frozen classes hold."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
 
 
 def _overlay(base: list[Rule], extra: list[Rule], warnings: list[str]) -> list[Rule]:
@@ -303,15 +367,16 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
             for value, names in sorted(values.items(), key=lambda item: str(item[0]))
         )
     note = entry.get("note", "")
-    deprecated = entry.get("deprecated", False)
     if not isinstance(note, str):
         raise fail("must be a string", "note")
-    if not isinstance(deprecated, bool):
-        raise fail("must be true or false", "deprecated")
+    deprecated, grants = entry.get("deprecated", False), entry.get("grants_body_scopes", False)
+    for key, flag in (("deprecated", deprecated), ("grants_body_scopes", grants)):
+        if not isinstance(flag, bool):
+            raise fail("must be true or false", key)
     return Rule(
         id=rule_id, method=method, path=path, scopes=scopes, source=entry["source"],
         confidence=confidence, origin=f"{display}:{line}", family=family, note=note,
-        deprecated=deprecated,
+        deprecated=deprecated, grants_body_scopes=grants,
         any_of=any_of, value_param=value_param, scopes_by_value=by_value,
     )
 

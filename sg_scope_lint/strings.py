@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from .clients import (
     API_HOSTS,
+    LEGACY_WEB_API_HOSTS,
+    LEGACY_WEB_API_PREFIX,
 )
 from .symbols import (
     Str,
@@ -16,6 +18,10 @@ from .types import VALUE, Segment, Step, StepKind
 
 PERCENT = re.compile(r"%[sdr]")
 BRACES = re.compile(r"\{(\w*)\}")
+# While a helper's summary is worked out, its parameters hold these markers; they survive
+# joining and formatting as text, and each call puts its arguments in their place. A NUL does
+# not occur in the URLs real code sends.
+_MARKER = re.compile("\x00([0-9]+)\x00")
 
 
 def pieces_of(value: Value) -> tuple[Segment, ...]:
@@ -69,7 +75,8 @@ def api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     """The path pieces of a URL on a SendGrid API host, or None for any other URL.
 
     The host must be known before run time: a URL that starts with a variable (such as the
-    upload URL a contact import returns) is never taken for SendGrid.
+    upload URL a contact import returns) is never taken for SendGrid. On the main site's host
+    only the v2 Web API's `/api/` paths count.
     """
     if not pieces or pieces[0] is VALUE:
         return None
@@ -77,8 +84,13 @@ def api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     scheme, separator, rest = head.partition("://")
     if not separator:
         rest = head
+    if "\x00" in rest.partition("/")[0]:  # a helper's path parameter right after the host
+        rest = rest.replace("\x00", "/\x00", 1)
     host, slash, path = rest.partition("/")
-    if host.split(":")[0] not in API_HOSTS:
+    host = host.split(":")[0]
+    if host in LEGACY_WEB_API_HOSTS and (slash + path).startswith(LEGACY_WEB_API_PREFIX):
+        return (slash + path, *pieces[1:])
+    if host not in API_HOSTS:
         return None
     return (slash + path, *pieces[1:])
 
@@ -94,6 +106,76 @@ def urljoin(base: tuple[Segment, ...], path: tuple[Segment, ...]) -> tuple[Segme
         scheme, _, rest = text.partition("://")
         return (f"{scheme}://{rest.split('/')[0]}", *path)
     return (text[: text.rfind("/") + 1], *path)
+
+
+def join_base(base: tuple[Segment, ...], url: tuple[Segment, ...],
+              like_urljoin: bool) -> tuple[Segment, ...]:
+    """A session's request URL: `url` joined to the session's `base_url`.
+
+    An absolute URL ignores the base. aiohttp resolves a relative URL like `urljoin`; httpx
+    appends it to the base with exactly one slash between (`base_url="https://h/v3"` and
+    `"/mail/send"` give `https://h/v3/mail/send`).
+    """
+    if not base or (url and url[0] is not VALUE and "://" in url[0]):
+        return url
+    if like_urljoin:
+        return urljoin(base, url)
+    head = merge_pieces(base)
+    last = head[-1]
+    if last is VALUE or not last.endswith("/"):
+        head = head + ("/",)
+    if url and url[0] is not VALUE:
+        url = (url[0].lstrip("/"), *url[1:])
+    return merge_pieces(head + url)
+
+
+def parameter(index: int) -> str:
+    """The marker standing for a helper's `index`-th parameter."""
+    return f"\x00{index}\x00"
+
+
+def has_parameter(text: str | None) -> bool:
+    return text is not None and "\x00" in text and _MARKER.search(text) is not None
+
+
+def fill_parameters(pieces: tuple[Segment, ...],
+                    arguments: Sequence[tuple[Segment, ...] | None]) -> tuple[Segment, ...]:
+    """Pieces with each parameter marker replaced by the argument's pieces (VALUE: unknown)."""
+    filled: list[Segment] = []
+    for piece in pieces:
+        if piece is VALUE or not has_parameter(piece):
+            filled.append(piece)
+            continue
+        position = 0
+        for found in _MARKER.finditer(piece):
+            filled.append(piece[position:found.start()])
+            index = int(found.group(1))
+            argument = arguments[index] if index < len(arguments) else None
+            filled.extend(argument if argument is not None else (VALUE,))
+            position = found.end()
+        filled.append(piece[position:])
+    return merge_pieces(filled)
+
+
+def strip_pieces(pieces: tuple[Segment, ...], how: str,
+                 chars: str | None) -> tuple[Segment, ...]:
+    """`s.strip(chars)`, `lstrip`, `rstrip` on the known ends of a string."""
+    result = list(pieces)
+    if result and how in ("strip", "lstrip") and result[0] is not VALUE:
+        result[0] = result[0].lstrip(chars)
+    if result and how in ("strip", "rstrip") and result[-1] is not VALUE:
+        result[-1] = result[-1].rstrip(chars)
+    return merge_pieces(result)
+
+
+def starts_with_literal(steps: tuple[Step, ...]) -> bool:
+    """The request's path begins with literal text (so the endpoint can be known)."""
+    for step in steps:
+        if step.kind is StepKind.VERSION:
+            continue
+        first = step.pieces[0] if step.pieces else ""
+        return first is not VALUE and bool(first.strip("/"))
+    return True
 
 
 def raw_path_steps(path: tuple[Segment, ...]) -> tuple[Step, ...]:

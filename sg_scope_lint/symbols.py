@@ -87,14 +87,35 @@ class MailOnly:
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A requests/httpx/aiohttp session: the same request methods as the module functions."""
+    """A requests/httpx/aiohttp session: the same request methods as the module functions.
+
+    `base` is the `base_url` its relative URLs are joined to (httpx, aiohttp), () for none;
+    `urljoin` says how: aiohttp resolves them like `urljoin`, httpx appends them to the base.
+    """
+
+    base: tuple[Segment, ...] = ()
+    urljoin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
-    """A plain-HTTP request function; `method` None means the method is its first argument."""
+    """A plain-HTTP request function; `method` None means the method is its first argument.
+
+    `session` is the session it was read from (its base URL), None for a module function.
+    """
 
     method: str | None
+    session: Session | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fetcher:
+    """A tornado HTTP client: `fetch(request_or_url, ...)` sends."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fetch:
+    """`fetch` of a tornado HTTP client."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +175,29 @@ class Instance:
     attributes: tuple[tuple[str, Value], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A request a helper sends, with its parameters left in (see `strings.parameter`)."""
+
+    verb: str
+    steps: tuple[Step, ...]
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Helper:
+    """A function or method of another module whose body sends a request built from its
+    parameters (`make_api_request(self, method, endpoint)`): each call fills them in.
+
+    `params` are the parameters a caller passes (after `self` for a method).
+    """
+
+    qualname: str
+    params: tuple[str, ...]
+    templates: tuple[Template, ...]
+    method: bool = False
+
+
 class Request(NamedTuple):
     """What a call sends: the fields of `RawCall` that evaluation decides."""
 
@@ -165,8 +209,8 @@ class Request(NamedTuple):
 
 
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session
-          | HttpRequest | UrlOpen | UrlRequest | Connection | ConnectionRequest | Function
-          | Class | Factory | Instance | None)
+          | HttpRequest | Fetcher | Fetch | UrlOpen | UrlRequest | Connection | ConnectionRequest
+          | Function | Class | Factory | Instance | Helper | None)
 # Values worth carrying to another module: through an import, an argument or a return.
 TRANSFERABLE = (Client, Chain, MailOnly, Factory, Instance)
 
@@ -204,6 +248,7 @@ class Binding:
     node: cst.BaseExpression | None = None
     fixed: Value = None
     annotation: bool = False
+    default: bool = False  # a parameter's default: counts only as a SendGrid URL
 
 
 @dataclass(slots=True)
@@ -218,6 +263,7 @@ class Scope:
     star_modules: list[str] = field(default_factory=list)  # modules: `from x import *`
     returns: list[Binding] = field(default_factory=list)  # functions: `return <value>`
     bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
+    init_calls: list[PendingCall] = field(default_factory=list)  # classes: `super().__init__()`
 
 
 @dataclass(slots=True)

@@ -114,6 +114,9 @@ class Rule:
     note: str = ""
     deprecated: bool = False
     any_of: tuple[tuple[str, ...], ...] = ()
+    # The request gives a key the scopes in its body's `scopes` list, which the key making it
+    # must hold itself (creating and updating API keys).
+    grants_body_scopes: bool = False
     value_param: str = ""
     scopes_by_value: tuple[tuple[str, tuple[str, ...]], ...] = ()
 

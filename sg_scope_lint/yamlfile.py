@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import SgScopeLintError
+
+if TYPE_CHECKING:
+    import yaml
 
 
 class LineDict(dict[str, Any]):
@@ -16,25 +18,29 @@ class LineDict(dict[str, Any]):
     line: int = 0
 
 
-# libyaml's parser when PyYAML was built with it: ~10x faster on the bundled rules (20 ms
-# instead of 190 ms), which an editor running the flake8 plugin pays on its first SendGrid
-# file. Its nodes carry the same line marks; the constructor stays PyYAML's safe one.
-_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _line_loader() -> Any:
+    """A safe loader whose mappings are `LineDict`s; never constructs arbitrary objects.
 
+    Built on first use, with PyYAML imported only then: the rules usually come from the cache
+    (rules.py), and flake8 imports this package on every run.
+    """
+    import yaml
 
-class _LineLoader(_SafeBase):  # type: ignore[misc]
-    """A safe loader whose mappings are `LineDict`s; never constructs arbitrary objects."""
+    # libyaml's parser when PyYAML was built with it: ~10x faster on the bundled rules (20 ms
+    # instead of 190 ms). Its nodes carry the same line marks; the constructor stays PyYAML's
+    # safe one.
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
-        mapping = LineDict(super().construct_mapping(node, deep=True))
-        mapping.line = node.start_mark.line + 1
-        return mapping
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+            mapping = LineDict(super().construct_mapping(node, deep=True))
+            mapping.line = node.start_mark.line + 1
+            return mapping
 
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _LineLoader.construct_mapping,  # type: ignore[arg-type]
-)
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+                               LineLoader.construct_mapping)
+    return LineLoader
 
 
 def load_yaml(path: Path, display: str, error: type[SgScopeLintError]) -> Any:
@@ -48,8 +54,10 @@ def load_yaml(path: Path, display: str, error: type[SgScopeLintError]) -> Any:
 
 def load_yaml_text(text: str, display: str, error: type[SgScopeLintError]) -> Any:
     """Parse YAML text safely, reporting a syntax error at its line."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_line_loader())  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -67,11 +75,15 @@ def line_of(node: object) -> int:
 def compose_yaml(text: str) -> yaml.Node:
     """The node tree of YAML text, with each node's start and end marks: where a value stands in
     the text, so that one value can be replaced and the rest (comments included) kept."""
+    import yaml
+
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def reads_back_plain(text: str) -> bool:
     """Whether `text` written as a plain (unquoted) scalar loads back as the same string."""
+    import yaml
+
     try:
         return bool(yaml.safe_load(text) == text)
     except yaml.YAMLError:

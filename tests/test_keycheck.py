@@ -41,17 +41,18 @@ CATALOGUE = ScopeCatalogue(tuple(sorted({
 }.items())))
 
 
-def rule(endpoint: str, *scopes: str, any_of: tuple[tuple[str, ...], ...] = ()) -> Rule:
+def rule(endpoint: str, *scopes: str, any_of: tuple[tuple[str, ...], ...] = (),
+         grants: bool = False) -> Rule:
     method, path = endpoint.split(" ")
     return Rule(f"r-{abs(hash(endpoint))}", method, path, scopes, "docs", Confidence.DOCUMENTED,
-                "test.yaml:1", any_of=any_of)
+                "test.yaml:1", any_of=any_of, grants_body_scopes=grants)
 
 
 MAIL = rule("POST /v3/mail/send", "mail.send")
 TEMPLATE = rule("GET /v3/templates/{template_id}", "templates.read")
 BOUNCES = rule("GET /v3/suppression/bounces", "suppression.bounces.read")
-CREATE_KEY = rule("POST /v3/api_keys", "api_keys.create")
-UPDATE_KEY = rule("PUT /v3/api_keys/{api_key_id}", "api_keys.update")
+CREATE_KEY = rule("POST /v3/api_keys", "api_keys.create", grants=True)
+UPDATE_KEY = rule("PUT /v3/api_keys/{api_key_id}", "api_keys.update", grants=True)
 BILLING = rule("GET /v3/billing", "billing.read")
 
 

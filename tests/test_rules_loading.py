@@ -69,3 +69,31 @@ def test_lookup_prefers_the_most_specific_rule(ruleset: RuleSet, endpoint: Endpo
 def test_a_run_time_value_never_fills_a_literal_segment(ruleset: RuleSet) -> None:
     rule = ruleset.find(Endpoint("POST", ("asm", "suppressions", None)))
     assert rule is None or rule.path != "/v3/asm/suppressions/global"
+
+
+def test_cached_rules_equal_the_yaml_and_follow_its_changes(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            ruleset: RuleSet) -> None:
+    """The rules cache (for editors: flake8 loads the rules on every save) changes nothing."""
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    monkeypatch.chdir(tmp_path)
+    fresh = load_ruleset(rules, cache_root=tmp_path)
+    entries = list((tmp_path / ".sg-scope-lint-cache" / "rules").glob("*.json"))
+    assert len(entries) == 1
+    cached = load_ruleset(rules, cache_root=tmp_path)
+    assert cached == fresh == load_ruleset(rules)
+    monkeypatch.setattr("sg_scope_lint.rules.load_rule_file", None)  # a hit reads no YAML
+    assert load_ruleset(rules, cache_root=tmp_path) == fresh
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+
+    mail = rules / "mail.yaml"
+    mail.write_text(mail.read_text().replace("scopes: [mail.send]", "scopes: [mail.batch.read]", 1))
+    changed = load_ruleset(rules, cache_root=tmp_path)
+    assert changed.find(Endpoint("POST", ("mail", "send"), 3)).scopes == ("mail.batch.read",)
+
+    mail.write_text(mail.read_text().replace("scopes: [mail.batch.read]", "scopes: [mail.send]", 1))
+    for entry in (tmp_path / ".sg-scope-lint-cache" / "rules").glob("*.json"):
+        entry.write_text('{"rules": [{"id": 1}], "catalogue": []}')  # damaged: a miss
+    assert load_ruleset(rules, cache_root=tmp_path) == fresh

@@ -1,0 +1,361 @@
+"""The fast path in front of the command line: answer the runs that need no analysis without
+importing the analysis at all.
+
+Two kinds of run are answered here, and everything else goes to `cli.main` unchanged:
+
+* a **replay**: a read-only command (`scan`, `check`, `manifest --check`) run again with the same
+  arguments, in the same folder, with the same tool, where no scanned file and no input (config,
+  rules, key config, manifest, baseline, the tool's own code) changed since a full run recorded
+  its output under `.sg-scope-lint-cache/runs/`. "Changed" is judged like `git status` judges
+  its index: by each file's size, inode and change times, not by reading it. A file changed less
+  than `RACY_SECONDS` before the recording could change again within the same clock tick
+  unnoticed, so such runs are not recorded at all.
+* an **empty scan**: `scan` with only paths, `--format` text/json/github/markdown, `--no-cache`,
+  `--jobs` and `--exclude`, no `[tool.sg-scope-lint]` config, over files none of which mentions
+  SendGrid, holds an `# sg-scope` annotation, or a string shaped like an API key. Such a scan
+  has nothing to analyse, so its report is the empty one, written here.
+
+Standard library only, and as little of it as will do: this module runs on every invocation,
+and the issue's goal is a no-SendGrid scan within 4x of `rg -l sendgrid`. `SG_SCOPE_LINT_FAST_PATH=0`
+turns it off (benchmarks use that to time the full path). Its answers must be byte-identical to
+the full path's; tests/test_quick.py compares the two.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+
+from . import __version__
+from .paths import display_path, find_pyproject, python_files
+from .prefilter import needs_analysis
+
+SWITCH = "SG_SCOPE_LINT_FAST_PATH"
+RUNS_DIRECTORY = os.path.join(".sg-scope-lint-cache", "runs")
+RECORD_FORMAT = 1
+RACY_SECONDS = 1.0
+# Below this many files per process, another process costs more than it saves.
+_FILES_PER_PROCESS = 200
+
+# The empty report of each format the empty scan answers (`{files}`: how many were scanned).
+_EMPTY_REPORTS = {
+    "text": ("Required scopes (0): none\n"
+             "0 call(s) in {files} file(s); 0 unresolved; 0 unknown endpoint(s); "
+             "0 file error(s); 0 hard-coded key(s)\n"),
+    "json": "{{\n" + ",\n".join(f'  "{key}": []' for key in (
+        "scopes", "calls", "unresolved", "unknown", "annotated", "annotation_errors", "errors",
+        "keys")) + "\n}}\n",
+    "github": "",
+    "markdown": ("## SendGrid API-key scopes (sg-scope-lint)\n\n"
+                 "No findings: every SendGrid call maps to known scopes.\n\n"
+                 "### Required scopes (0)\n\n"
+                 "None: no call that needs a scope was found.\n"),
+}
+
+
+class Answer:
+    """What a run prints and the code it exits with."""
+
+    __slots__ = ("stdout", "stderr", "code")
+
+    def __init__(self, stdout: str, stderr: str, code: int) -> None:
+        self.stdout, self.stderr, self.code = stdout, stderr, code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The `sg-scope-lint` command: the fast path's answer when it has one, else the full CLI."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if os.environ.get(SWITCH, "1") != "0":
+        answer = replay(args) or empty_scan(args)
+        if answer is not None:
+            sys.stdout.write(answer.stdout)
+            sys.stderr.write(answer.stderr)
+            return answer.code
+    from .cli import main as full
+
+    return full(args)
+
+
+# ------------------------------------------------------------------------------------ replays
+
+
+def project_root(cwd: str) -> str:
+    """The folder the cache lives in: pyproject.toml's, else the working folder (as config.py)."""
+    start = os.path.realpath(cwd)
+    pyproject = find_pyproject(start)
+    return os.path.dirname(pyproject) if pyproject is not None else start
+
+
+def record_path(root: str, args: Sequence[str], cwd: str) -> str:
+    import hashlib
+
+    # The interpreter and the copy of the tool too: two checkouts on PYTHONPATH are two tools.
+    identity = "\0".join((str(RECORD_FORMAT), __version__, sys.executable, sys.version,
+                          os.path.dirname(os.path.abspath(__file__)), cwd, *args))
+    name = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:40]
+    return os.path.join(root, RUNS_DIRECTORY, f"{name}.json")
+
+
+def snapshot(roots: Iterable[str], exclude: Sequence[str], inputs: Iterable[str],
+             cwd: str) -> tuple[str, int]:
+    """A digest of the state a run depends on, and the newest change time in it (ns).
+
+    `roots` are the paths the run scans (walked as discovery walks them), `inputs` every other
+    file it reads; a missing file counts as a state of its own.
+    """
+    import hashlib
+
+    files: set[str] = set()
+    for root in roots:
+        if os.path.isdir(root):
+            files.update(python_files(root, exclude, cwd))
+        else:
+            files.add(root)
+    digest = hashlib.blake2b(digest_size=20)
+    newest = 0
+    for group in (sorted(files, key=lambda p: display_path(p, cwd)), list(inputs)):
+        for path in group:
+            try:
+                info = os.stat(path)
+            except OSError:
+                digest.update(f"{path}\0absent\n".encode("utf-8", "surrogateescape"))
+                continue
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            digest.update(f"{path}\0{info.st_size}\0{info.st_ino}\0{info.st_mtime_ns}\0"
+                          f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape"))
+        digest.update(b"\1")
+    return digest.hexdigest(), newest
+
+
+def replay(args: Sequence[str]) -> Answer | None:
+    """The recorded answer of this very run, when nothing it depends on has changed."""
+    cwd = os.getcwd()
+    path = record_path(project_root(cwd), args, cwd)
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except OSError:
+        return None
+    import json
+
+    try:
+        record = json.loads(text)
+        roots, exclude, inputs = record["roots"], record["exclude"], record["inputs"]
+        state, out, err, code = record["state"], record["stdout"], record["stderr"], record["code"]
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged record is a miss; the full run will write a new one
+    if not all(isinstance(v, list) and all(isinstance(i, str) for i in v)
+               for v in (roots, exclude, inputs)) or not (
+            isinstance(out, str) and isinstance(err, str) and code in (0, 1)):
+        return None
+    if snapshot(roots, exclude, inputs, cwd)[0] != state:
+        return None
+    return Answer(out, err, code)
+
+
+def save(args: Sequence[str], cwd: str, root: str, before: tuple[str, int], taken_ns: int,
+         roots: Sequence[str], exclude: Sequence[str], inputs: Sequence[str],
+         answer: Answer) -> None:
+    """Record a full run's answer for `replay`; `before` is the `snapshot` taken (at
+    `taken_ns`) before the run read anything. Runs over files changed just before are not
+    recorded (see the module docstring), nor runs whose state moved while they ran."""
+    state, newest = before
+    if answer.code not in (0, 1) or newest > taken_ns - int(RACY_SECONDS * 1e9):
+        return
+    if snapshot(roots, exclude, inputs, cwd)[0] != state:
+        return
+    import json
+    import tempfile
+
+    target = record_path(root, args, cwd)
+    record = {"roots": list(roots), "exclude": list(exclude), "inputs": list(inputs),
+              "state": state, "stdout": answer.stdout, "stderr": answer.stderr,
+              "code": answer.code}
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(record, stream)
+        os.replace(temporary, target)
+    except OSError:
+        return  # a read-only checkout still scans; it just does not replay
+
+
+# -------------------------------------------------------------------------------- empty scans
+
+
+class _ScanRequest:
+    __slots__ = ("paths", "exclude", "format", "jobs")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.exclude: list[str] = []
+        self.format = "text"
+        self.jobs = 0  # 0: one per core
+
+
+def _scan_request(args: Sequence[str]) -> _ScanRequest | None:
+    """The arguments of a plain `scan`, or None for anything the full parser should judge."""
+    if not args or args[0] != "scan":
+        return None
+    request = _ScanRequest()
+    tokens = list(args[1:])
+    while tokens:
+        token = tokens.pop(0)
+        if token == "--no-cache":
+            continue
+        name, value = token, None
+        if token.startswith("--") and "=" in token:
+            name, _, value = token.partition("=")
+        elif token.startswith("-j") and len(token) > 2 and not token.startswith("--"):
+            name, value = "-j", token[2:]
+        if name in ("--jobs", "-j", "--format", "--exclude"):
+            if value is None:
+                if not tokens or tokens[0].startswith("-"):
+                    return None
+                value = tokens.pop(0)
+            if name == "--format":
+                if value not in _EMPTY_REPORTS:
+                    return None
+                request.format = value
+            elif name == "--exclude":
+                request.exclude.append(value)
+            elif value.isdigit() and int(value) >= 1:
+                request.jobs = int(value)
+            else:
+                return None
+            continue
+        if token.startswith("-") or not token:
+            return None  # another option, `--`, `-`, help: the full parser decides
+        request.paths.append(token)
+    request.paths = request.paths or ["."]
+    return request
+
+
+def empty_scan(args: Sequence[str]) -> Answer | None:
+    """The report of a plain scan that has nothing to analyse, or None when it may have."""
+    request = _scan_request(args)
+    if request is None:
+        return None
+    cwd = os.getcwd()
+    files: list[str] = []
+    for root in request.paths:
+        if os.path.isdir(root):
+            files.extend(python_files(root, request.exclude, cwd))
+        elif os.path.lexists(root):
+            files.append(root)
+        else:
+            return None  # the full path reports the missing path
+    files = sorted({os.path.normpath(path) for path in files})
+    pyproject = find_pyproject(os.path.realpath(cwd))
+    processes = min(request.jobs or os.cpu_count() or 1, len(files) // _FILES_PER_PROCESS + 1)
+    children = _fork_checks(files, processes) if hasattr(os, "fork") else []
+    # While the children read their shares, this process reads the config (settings such as
+    # rules and excludes, and config errors, are the full path's job), then its own share.
+    plain = (pyproject is None or _settings_free(pyproject)) and _plain(
+        files[0::len(children) + 1], children)
+    if not _children_plain(children, stop=not plain):
+        return None
+    return Answer(_EMPTY_REPORTS[request.format].format(files=len(files)), "", 0)
+
+
+class _Child:
+    """A forked process checking a share of the files; it answers one byte on a pipe:
+    b"1" all plain, b"0" not (nothing: it failed, which counts as not plain)."""
+
+    __slots__ = ("pid", "pipe", "answer")
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid, self.pipe = pid, pipe
+        self.answer: bytes | None = None
+
+    def poll(self) -> bytes | None:
+        import select
+
+        if self.answer is None and select.select([self.pipe], [], [], 0)[0]:
+            self.answer = os.read(self.pipe, 1)
+        return self.answer
+
+    def finish(self, stop: bool) -> bool:
+        """Wait for the answer, or with `stop` kill the child; True when it answered plain."""
+        if stop and self.answer is None:
+            import signal
+
+            os.kill(self.pid, signal.SIGKILL)
+            self.answer = b""
+        elif self.answer is None:
+            self.answer = os.read(self.pipe, 1)
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
+        return self.answer == b"1"
+
+
+def _fork_checks(files: list[str], processes: int) -> list[_Child]:
+    """Start processes - 1 children, child i checking every processes-th file from the i-th.
+    Reading and searching a large tree is the whole cost of an empty scan, so it is shared
+    among the cores where the platform forks."""
+    children = []
+    for share in range(1, processes):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: nothing of the parent's is flushed or cleaned up here
+            os.close(read_end)
+            os.write(write_end, b"1" if _plain(files[share::processes]) else b"0")
+            os._exit(0)
+        os.close(write_end)
+        children.append(_Child(pid, read_end))
+    return children
+
+
+def _children_plain(children: list[_Child], stop: bool) -> bool:
+    """Every child's answer (a child still checking is killed when `stop`: the answer is known)."""
+    verdict = not stop
+    for child in children:
+        verdict = child.finish(stop or not verdict) and verdict
+    return verdict
+
+
+# How many files this process checks between looks at whether a child found something.
+_POLL_EVERY = 64
+
+
+def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
+    """True when none of the files mentions SendGrid, holds an annotation or a key-shaped
+    string, and each can be read (an unreadable file is an error the full path reports).
+    Stops early when one of `children` answers that its share is not plain."""
+    for index, path in enumerate(files):
+        if children and index % _POLL_EVERY == 0 and any(
+                child.poll() == b"0" for child in children):
+            return False
+        try:
+            handle = os.open(path, os.O_RDONLY)
+            try:
+                data = os.read(handle, os.fstat(handle).st_size + 1)
+            finally:
+                os.close(handle)
+        except OSError:
+            return False
+        if needs_analysis(data) or _may_hold_key(data):
+            return False
+    return True
+
+
+def _settings_free(pyproject: str) -> bool:
+    """True when pyproject.toml parses and sets nothing for this tool (an empty table is fine)."""
+    import tomllib
+
+    try:
+        with open(pyproject, "rb") as stream:
+            document = tomllib.loads(stream.read().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    table = document.get("tool", {})
+    return isinstance(table, dict) and table.get("sg-scope-lint", {}) == {}
+
+
+def _may_hold_key(data: bytes) -> bool:
+    """Whether the file holds a string shaped like an API key, which the full path reports."""
+    from .secrets import KEY_PATTERN
+
+    return KEY_PATTERN.search(data) is not None
