@@ -23,8 +23,9 @@ from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
-# then never read (2: helper summaries in exports; base URLs, tornado and URL defaults).
-_FORMAT = 2
+# then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
+# 3: module constants other modules' requests read, `wanted` and `constants`).
+_FORMAT = 3
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls

@@ -45,7 +45,7 @@ from .symbols import (
     Template,
     Value,
 )
-from .types import Location, RawCall
+from .types import VALUE, Location, RawCall
 from .walk import walk
 
 _NEWLINE = re.compile(r"\s*\n\s*")
@@ -97,8 +97,13 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
                              key=setting.key))
     found.sort(key=lambda call: (call.location.line, call.location.col))
-    exports = _exports(evaluator, collector, requests) if module_name else {}
-    return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports))
+    if not module_name:  # a file on its own: nothing to tell other modules
+        return ModuleAnalysis(found, {}, outgoing, frozenset(collector.imports))
+    exports = _exports(evaluator, collector, requests)
+    constants, further = _constants(evaluator, facts.wanted.get(path, frozenset()))
+    wanted = _wanted(evaluator, collector.calls, requests) | further
+    return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports),
+                          frozenset(wanted), constants)
 
 
 _LOCAL_ROUNDS = 3
@@ -263,6 +268,41 @@ def _exports(evaluator: Evaluator, collector: Collector,
         elif transferable(value):
             exports[qualname] = value
     return exports
+
+
+def _wanted(evaluator: Evaluator, calls: list[PendingCall],
+            requests: dict[int, Request | None]) -> set[str]:
+    """Other modules' names this module's SendGrid requests need the strings of.
+
+    A request whose method or URL is not fully known here may read a constant of another
+    module (`f"https://api.sendgrid.com/{settings.API_VERSION}/mail/send"`); only such requests
+    ask, so a project's settings module is read again only for the names they read. Names whose
+    strings already came back stay wanted while this module still reads them.
+    """
+    wanted = set(evaluator.constants_read)
+    for pending in calls:
+        request = requests[pending.ordinal]
+        if request is None or request.guessed:
+            continue
+        if request.dynamic or any(piece is VALUE for step in request.steps
+                                  for piece in step.pieces):
+            wanted |= evaluator.imported_names(pending.node, pending.scope, pending.order)
+    return wanted
+
+
+def _constants(evaluator: Evaluator, asked: frozenset[str]) -> tuple[dict[str, Value], set[str]]:
+    """The strings this module binds to the names other modules asked it for (see
+    `ProjectFacts`), and the names it must ask for in turn: a name it re-exports from another
+    module (`from .base import *`, `API_VERSION = defaults.API_VERSION`)."""
+    constants: dict[str, Value] = {}
+    further: set[str] = set()
+    for qualname in sorted(asked):
+        value = evaluator.module_constant(qualname.rpartition(".")[2])
+        if isinstance(value, Str):
+            constants[qualname] = value
+        elif isinstance(value, Imported):
+            further.add(value.qualname)
+    return constants, further
 
 
 def _member(evaluator: Evaluator, function: Function, by_scope: dict[int, list[PendingCall]],

@@ -143,10 +143,6 @@ class Collector(cst.CSTVisitor):
                 self._bind(top, Binding(self._next(), self.scope, fixed=Imported(top)))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.names, cst.ImportStar):
-            if node.module is not None and not node.relative:
-                self.module_scope.star_modules.append(dotted_name(node.module))
-            return
         module = dotted_name(node.module) if node.module is not None else ""
         if node.relative:
             package = self.package.split(".") if self.package else []
@@ -156,6 +152,9 @@ class Collector(cst.CSTVisitor):
             base = package[: len(package) - up] if up else package
             module = ".".join([*base, module] if module else base)
         if not module:
+            return
+        if isinstance(node.names, cst.ImportStar):  # `from .defaults import *` too
+            self.module_scope.star_modules.append(module)
             return
         for alias in node.names:
             name = dotted_name(alias.name)

@@ -209,6 +209,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     cache = cache or AnalysisCache(None)
+    owners = _ConstantOwners(files, by_module)
     with contextlib.closing(_Pool(jobs)) as pool:
         first = _Round(facts, pool, cache)
         for source in files:
@@ -230,7 +231,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
                 else:
                     reports.pop(source.path, None)
                     analyses[source.path] = analysis
-            new_facts = _merge_facts(analyses.values(), facts.wrappers)
+            new_facts = _merge_facts(analyses.values(), facts.wrappers, owners)
             if new_facts == facts:
                 break
             pending = _reached(files, by_module, facts, new_facts, analyses, pool)
@@ -385,15 +386,61 @@ def _read(source: _SourceFile) -> bytes | FileReport:
         return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str]) -> ProjectFacts:
+def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
+                 owners: _ConstantOwners) -> ProjectFacts:
     from .symbols import ProjectFacts
 
     merged = ProjectFacts(wrappers=wrappers)
+    wanted: dict[str, set[str]] = {}
     for analysis in analyses:
         merged.exports.update(analysis.exports)
         for qualname, passed in analysis.arguments.items():
             merged.arguments.setdefault(qualname, {}).update(passed)
+        merged.constants.update(analysis.constants)
+        for qualname in analysis.wanted:
+            owner = owners.of(qualname)
+            if owner is not None:
+                wanted.setdefault(owner, set()).add(qualname)
+    merged.wanted.update((owner, frozenset(names)) for owner, names in sorted(wanted.items()))
     return merged
+
+
+class _ConstantOwners:
+    """Which file of the project binds a module-level name another module reads.
+
+    `core.settings.API_VERSION` is bound by the module `core.settings`; when no file is that
+    module by its `__init__.py` packages (a namespace package, or a `src/` layout whose root is
+    not a package), by the one file whose path ends in `core/settings.py`. A name that is itself
+    a module, or that names no file or several, has no owner: it stays unknown.
+    """
+
+    def __init__(self, files: list[_SourceFile], by_module: dict[str, _SourceFile]) -> None:
+        self.by_module = by_module
+        self.by_last: dict[str, list[tuple[tuple[str, ...], _SourceFile]]] = {}
+        for source in files:
+            parts = Path(source.shown).with_suffix("").parts
+            if parts and parts[-1] == "__init__":
+                parts = parts[:-1]
+            if parts:
+                self.by_last.setdefault(parts[-1], []).append((parts, source))
+        self.found: dict[str, str | None] = {}
+
+    def of(self, qualname: str) -> str | None:
+        """The shown path of the file that binds `qualname`, None when unknown."""
+        module = qualname.rpartition(".")[0]
+        if not module or qualname in self.by_module:
+            return None
+        if module not in self.found:
+            self.found[module] = self._file(module)
+        return self.found[module]
+
+    def _file(self, module: str) -> str | None:
+        if module in self.by_module:
+            return self.by_module[module].shown
+        wanted = tuple(module.split("."))
+        matches = [source for parts, source in self.by_last.get(wanted[-1], [])
+                   if parts[-len(wanted):] == wanted]
+        return matches[0].shown if len(matches) == 1 else None
 
 
 def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
@@ -405,6 +452,14 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
     changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
     modules = {q.rpartition(".")[0] for q in changed_exports}
     reached: dict[Path, _SourceFile] = {}
+    # A file asked for new names, and the files whose asked-for strings came back: only those.
+    asked = {shown for shown, names in new.wanted.items() if old.wanted.get(shown) != names}
+    answered = {q for q, v in new.constants.items() if old.constants.get(q) != v}
+    if asked or answered:
+        for source in files:
+            analysis = analyses.get(source.path)
+            if source.shown in asked or (analysis is not None and analysis.wanted & answered):
+                reached[source.path] = source
     for qualname in changed_arguments:
         for candidate in (qualname.rpartition(".")[0], qualname.rsplit(".", 2)[0]):
             if candidate in by_module:

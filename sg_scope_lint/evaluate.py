@@ -90,6 +90,9 @@ class Evaluator:
         self.facts = facts
         self.in_progress: set[int] = set()
         self.cache: dict[int, Value] = {}
+        # Names of other modules whose string (`ProjectFacts.constants`) an evaluation used:
+        # still wanted, so the answer stays while this module relies on it.
+        self.constants_read: set[str] = set()
 
     def value(self, node: cst.BaseExpression, scope: Scope, order: int) -> Value:
         if isinstance(node, cst.Name):
@@ -158,10 +161,72 @@ class Evaluator:
             self.cache.clear()
 
     def _external(self, value: Value) -> Value:
-        """An imported name another module of the project binds to a SendGrid value."""
+        """An imported name another module of the project binds to a SendGrid value, or to a
+        string one of this module's requests asked for."""
         if isinstance(value, Imported):
-            return self.facts.exports.get(value.qualname, value)
+            found = self.facts.exports.get(value.qualname)
+            if found is None:
+                found = self.facts.constants.get(value.qualname)
+                if found is not None:
+                    self.constants_read.add(value.qualname)
+            return value if found is None else found
         return value
+
+    def module_constant(self, name: str) -> Value:
+        """What a module-level name is bound to at the end of the module (its last binding
+        with a known value; a name from `from x import *` is `Imported`)."""
+        return self._external(self._name(name, self.module_scope, 1 << 62))
+
+    def imported_names(self, node: cst.Call, scope: Scope, order: int) -> set[str]:
+        """The other modules' names (`settings.API_VERSION`, an imported `API_VERSION`) whose
+        value the call's receiver and URL-like arguments read, through local names and
+        `self` attributes; names already known as exports are left out.
+
+        Asked only for a SendGrid request with a part unknown here, so that the module that
+        binds such a name can be asked for its string (see `ProjectFacts`). The called function
+        itself is not a name the request reads (`requests.post` is not a constant).
+        """
+        found: set[str] = set()
+        seen: set[int] = set()
+        stack: list[tuple[cst.CSTNode, Scope, int]] = [(node, scope, order)]
+        while stack and len(seen) < _MAX_NAME_WALK:
+            current, where, when = stack.pop()
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
+            if isinstance(current, cst.Call):
+                if isinstance(current.func, cst.Attribute):  # the receiver: `client._(x)`
+                    stack.append((current.func.value, where, when))
+                stack.extend((arg.value, where, when) for arg in current.args
+                             if arg.keyword is None or arg.keyword.value not in _BODY_KEYWORDS)
+                continue
+            raw: Value = None
+            bindings: list[Binding] = []
+            if isinstance(current, cst.Name):
+                raw = self._name(current.value, where, when)
+                bindings = self._candidates(current.value, where, when)
+            elif isinstance(current, cst.Attribute):
+                if (isinstance(current.value, cst.Name) and where.owner is not None
+                        and current.value.value == where.self_name):
+                    name = current.attr.value
+                    bindings = (where.owner.attributes.get(name, [])
+                                + where.owner.bindings.get(name, []))
+                else:
+                    base = self.value(current.value, where, when)
+                    raw = attribute_of(base, current.attr.value) \
+                        if isinstance(base, Imported) else None
+                    if raw is None:
+                        stack.append((current.value, where, when))
+            else:
+                stack.extend((child, where, when) for child in current.children)
+                continue
+            if isinstance(raw, Imported):
+                if raw.qualname not in self.facts.exports:
+                    found.add(raw.qualname)
+                continue
+            stack.extend((b.node, b.scope, b.order) for b in bindings
+                         if b.node is not None and not b.annotation and not b.default)
+        return found
 
     def _exported_member(self, base: Value, name: str) -> Value:
         """A method of another module's class: a helper that sends a request (on an instance),
@@ -697,6 +762,11 @@ class Evaluator:
 
 
 _STRIPS = frozenset({"strip", "lstrip", "rstrip"})
+# Keyword arguments that carry a request's payload, not its endpoint.
+_BODY_KEYWORDS = frozenset({"json", "data", "headers", "params", "query_params", "request_body",
+                            "body", "files", "auth", "timeout", "cookies"})
+# A bound on the nodes `imported_names` visits: names chained through many assignments.
+_MAX_NAME_WALK = 2000
 
 
 def attribute_of(base: Value, name: str) -> Value:

@@ -222,11 +222,19 @@ class ProjectFacts:
     `exports` maps qualified names (`app.mail.sg`) to the SendGrid value a module binds there;
     `arguments` maps a function's qualified name to the values its callers pass, keyed by
     position (an int) or keyword (a str).
+
+    Plain strings are not exports: a Django-style project imports its settings everywhere, and
+    exporting every string would re-read every importer. Instead a module whose SendGrid
+    request reads another module's name it cannot evaluate asks for it (`ModuleAnalysis.wanted`),
+    `wanted` tells the file that binds the name (by its shown path), and that file answers in
+    `constants` with the string it binds there, under the name as the importer spelt it.
     """
 
     exports: dict[str, Value] = field(default_factory=dict)
     arguments: dict[str, dict[int | str, Value]] = field(default_factory=dict)
     wrappers: frozenset[str] = frozenset()  # in-house functions that rules give scopes to
+    wanted: dict[str, frozenset[str]] = field(default_factory=dict)
+    constants: dict[str, Value] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,6 +245,10 @@ class ModuleAnalysis:
     exports: dict[str, Value]
     arguments: dict[str, dict[int | str, Value]]
     imports: frozenset[str]  # qualified names this module imports
+    # Other modules' names a SendGrid request of this module reads (see `ProjectFacts`), and
+    # the strings this module binds to the names other modules asked it for.
+    wanted: frozenset[str] = frozenset()
+    constants: dict[str, Value] = field(default_factory=dict)
 
 
 

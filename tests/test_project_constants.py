@@ -1,0 +1,46 @@
+"""Module constants across modules: which files a scan reads, and how often.
+
+The findings themselves are checked by the `constants_across_modules` project fixture; this
+checks the cost side. A Django-style project imports its settings everywhere, so the strings a
+settings module binds must reach only the modules whose SendGrid requests asked for them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sg_scope_lint import engine
+from sg_scope_lint.rules import RuleSet
+
+PROJECT = Path(__file__).parent / "fixtures" / "projects" / "constants_across_modules"
+
+
+def test_only_the_asking_and_the_asked_modules_are_read_again(
+        ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(PROJECT)
+    paths = sorted(p.relative_to(PROJECT) for p in PROJECT.rglob("*.py"))
+    analysed: Counter[str] = Counter()
+    analyse = engine._analyse
+
+    def counting(data: bytes, path: str, *rest: object) -> object:
+        analysed[path] += 1
+        return analyse(data, path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_analyse", counting)
+    engine.scan_files(paths, ruleset, jobs=1)
+    assert analysed == {
+        # round 1: every file that mentions SendGrid
+        "app/__init__.py": 1,
+        "app/views.py": 1,  # its only request goes elsewhere: it asks for nothing
+        # asks for settings' names (round 1), gets most (3) and the re-exported one (5)
+        "app/mail.py": 3,
+        # asked (2), asks app/defaults.py in turn and gets its answer (4)
+        "app/settings.py": 3,
+        "app/defaults.py": 1,  # asked (3); it does not mention SendGrid
+        "src/services/notify.py": 2,
+        "src/config/urls.py": 1,
+    }
+    assert "app/forms.py" not in analysed  # imports the settings, sends nothing
