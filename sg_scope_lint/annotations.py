@@ -58,6 +58,8 @@ def read_annotations(data: bytes, path: str, catalogue: ScopeCatalogue) -> Annot
     """Every `# sg-scope:` annotation in a file, validated against the catalogue."""
     valid: list[ScopeAnnotation] = []
     problems: list[AnnotationProblem] = []
+    if not _may_hold_annotations(data):
+        return Annotations((), ())
     for comment in _comments(data):
         for chunk in _CHUNK.finditer(comment.text):
             where = Location(path, comment.line, comment.col + chunk.start() + 1)
@@ -111,6 +113,20 @@ def _unknown(name: str, col: int, catalogue: ScopeCatalogue, path: str,
     close = tuple(difflib.get_close_matches(name, catalogue.names(), n=3))
     return AnnotationProblem(Location(path, line, col + 1), AnnotationProblemKind.UNKNOWN_SCOPE,
                              name, close)
+
+
+def _may_hold_annotations(data: bytes) -> bool:
+    """False when no comment can hold an annotation: the pattern matches nowhere in the text.
+
+    A match inside a comment is a match in the whole text, so this never hides one; it spares
+    tokenizing the files that only mention the tag (`sg-scope-lint` in a docstring), which
+    costs about as much as parsing them. Text that does not decode is left to tokenize.
+    """
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return _CHUNK.search(data.decode(encoding)) is not None
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        return True
 
 
 def _comments(data: bytes) -> Iterator[_Comment]:

@@ -46,6 +46,7 @@ from .symbols import (
     Value,
 )
 from .types import VALUE, Location, RawCall
+from .walk import walk
 
 _NEWLINE = re.compile(r"\s*\n\s*")
 
@@ -56,15 +57,17 @@ def find_calls(module: cst.Module, path: str) -> list[RawCall]:
 
 
 def analyse_module(module: cst.Module, path: str, module_name: str = "", is_package: bool = False,
-                   facts: ProjectFacts | None = None) -> ModuleAnalysis:
+                   facts: ProjectFacts | None = None, source: bytes | None = None
+                   ) -> ModuleAnalysis:
     """Find the module's SendGrid calls, given what the rest of the project tells it.
+    `source`, the bytes `module` was parsed from, spares regenerating its code for positions.
 
     Values passed between this module's own functions are propagated here (a few rounds, until
     nothing new is learnt); values for other modules come back as `exports` and `arguments`.
     """
     facts = facts or ProjectFacts()
     collector = Collector(path, module_name or "__main__", is_package)
-    module.visit(collector)
+    walk(module, collector)  # libcst's module.visit would rebuild the whole tree
     _bind_arguments(collector.functions, facts.arguments)
     evaluator = Evaluator(collector.module_scope, facts)
     outgoing: dict[str, dict[int | str, Value]] = {}
@@ -73,7 +76,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         if not _bind_arguments(collector.functions, local):
             break
         evaluator = Evaluator(collector.module_scope, facts)
-    positions = Positions(module, len(collector.calls), collector.assigns)
+    positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: evaluator.request(p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_through_helpers(evaluator, collector.calls, requests))
     found: list[RawCall] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -32,7 +33,9 @@ from .types import (
 )
 from .wrappers import find_wrappers
 
-if TYPE_CHECKING:  # libcst is imported only when a file needs parsing
+if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool only when used
+    from concurrent.futures import Executor, Future
+
     from .symbols import ModuleAnalysis, ProjectFacts
 
 # Values flow between modules for at most this many rounds (a chain of re-exports deeper than
@@ -97,7 +100,7 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to parse")
     try:
-        return analyse_module(module, path, module_name, is_package, facts)
+        return analyse_module(module, path, module_name, is_package, facts, data)
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to analyse")
 
@@ -187,8 +190,10 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     to a function of another module tells that function's module. Later rounds re-read only the
     modules those facts reach (found by name without parsing), until nothing new is learnt.
     Files are analysed on `jobs` processes (default: every core); the result does not depend
-    on it. `progress(done, total)` is told as files of the first round finish. With a
-    `cache`, a module whose bytes and project facts are unchanged is not parsed again.
+    on it. One pool serves every round, and round one's files go to it as the walk over the
+    tree finds them, so its workers import libcst and parse while the rest is still being read.
+    `progress(done, total)` is told as files of the first round finish. With a `cache`, a
+    module whose bytes and project facts are unchanged is not parsed again.
     """
     from .symbols import ProjectFacts
 
@@ -199,39 +204,44 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     reports: dict[Path, FileReport] = {}
     analyses: dict[Path, ModuleAnalysis] = {}
 
-    pending = []
     wrapper_marker = _names_pattern(ruleset.wrapper_functions)
     keys: dict[Path, tuple[HardCodedKey, ...]] = {}
     annotated: dict[Path, bytes] = {}  # files with `# sg-scope:` comments, applied at the end
-    for source in files:
-        data = _read(source)
-        if isinstance(data, FileReport):
-            reports[source.path] = data
-            continue
-        keys[source.path] = _hard_coded_keys(data, source.shown)
-        if might_have_annotations(data):
-            annotated[source.path] = data
-        if might_call_sendgrid(data) or (wrapper_marker and wrapper_marker.search(data)):
-            pending.append(source)
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
+    cache = cache or AnalysisCache(None)
     owners = _ConstantOwners(files, by_module)
-    for round_number in range(MAX_PROJECT_ROUNDS):
-        results = _analyse_all(pending, facts, jobs, progress if round_number == 0 else None,
-                               cache or AnalysisCache(None))
-        for source, analysis in zip(pending, results, strict=True):
-            if isinstance(analysis, FileReport):
-                reports[source.path] = analysis
-                analyses.pop(source.path, None)
-            else:
-                reports.pop(source.path, None)
-                analyses[source.path] = analysis
-        new_facts = _merge_facts(analyses.values(), facts.wrappers, owners)
-        if new_facts == facts:
-            break
-        pending = _reached(files, by_module, facts, new_facts, analyses)
-        facts = new_facts
-        if not pending:
-            break
+    with contextlib.closing(_Pool(jobs)) as pool:
+        first = _Round(facts, pool, cache)
+        for source in files:
+            data = _read(source)
+            if isinstance(data, FileReport):
+                reports[source.path] = data
+                continue
+            keys[source.path] = _hard_coded_keys(data, source.shown)
+            if might_have_annotations(data):
+                annotated[source.path] = data
+            if might_call_sendgrid(data) or (wrapper_marker and wrapper_marker.search(data)):
+                first.add(source, data)
+        pending, results = first.sources, first.finish(progress)
+        for _ in range(MAX_PROJECT_ROUNDS):
+            for source, analysis in zip(pending, results, strict=True):
+                if isinstance(analysis, FileReport):
+                    reports[source.path] = analysis
+                    analyses.pop(source.path, None)
+                else:
+                    reports.pop(source.path, None)
+                    analyses[source.path] = analysis
+            new_facts = _merge_facts(analyses.values(), facts.wrappers, owners)
+            if new_facts == facts:
+                break
+            pending = _reached(files, by_module, facts, new_facts, analyses, pool)
+            facts = new_facts
+            if not pending:
+                break
+            later = _Round(facts, pool, cache)
+            for source in pending:
+                later.add(source)
+            results = later.finish(None)
     shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
         reports[path] = report_calls(shown[path], analysis.calls, ruleset)
@@ -253,55 +263,98 @@ def _with_keys(report: FileReport, keys: tuple[HardCodedKey, ...]) -> FileReport
     return replace(report, keys=keys) if keys else report
 
 
-# Below this many files a process pool costs more than it saves.
+# Below this many files to analyse a process pool costs more than it saves; once started for
+# a scan, it serves every later round whatever its size.
 PARALLEL_THRESHOLD = 8
 
 
-def _analyse_all(sources: list[_SourceFile], facts: ProjectFacts, jobs: int | None,
-                 progress: Progress | None,
-                 cache: AnalysisCache) -> list[ModuleAnalysis | FileReport]:
-    """Analyse files, in parallel when it pays; results come back in the order given.
+class _Pool:
+    """The scan's worker processes: started on first need, shut down with the scan."""
 
-    Cached analyses are taken first, here: a warm rescan starts no pool and imports no libcst.
-    """
-    results: list[ModuleAnalysis | FileReport | None] = [_cached(s, facts, cache)
-                                                         for s in sources]
-    todo = [index for index, result in enumerate(results) if result is None]
-    total, done = len(sources), len(sources) - len(todo)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
-        fresh: Iterable[ModuleAnalysis | FileReport] = (
-            _analyse_source(sources[index], facts, cache) for index in todo)
-        return _gather(results, todo, fresh, done, total, progress)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    def __init__(self, jobs: int | None) -> None:
+        self.workers = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.executor: Executor | None = None
 
-    import libcst  # noqa: F401 - imported once here, so forked workers do not each import it
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, len(todo) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        fresh = pool.map(_analyse_source, [sources[i] for i in todo], [facts] * len(todo),
-                         [cache] * len(todo), chunksize=chunk)
-        return _gather(results, todo, fresh, done, total, progress)
+    def wanted(self, files: int) -> bool:
+        """Whether `files` analyses go to the pool (starting it when it is not running)."""
+        return self.workers > 1 and (self.executor is not None or files >= PARALLEL_THRESHOLD)
 
+    def start(self) -> Executor:
+        if self.executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-def _gather(results: list[ModuleAnalysis | FileReport | None], todo: list[int],
-            fresh: Iterable[ModuleAnalysis | FileReport], done: int, total: int,
-            progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
-    for index, result in zip(todo, fresh, strict=True):
-        results[index] = result
-        done += 1
-        if progress:
-            progress(done, total)
-    return [result for result in results if result is not None]
+            # Workers import libcst themselves, in parallel and while this process goes on
+            # reading the tree; forked before it is imported here, they do not inherit it.
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+                                                initializer=_prepare_worker)
+        return self.executor
 
 
-def _cached(source: _SourceFile, facts: ProjectFacts,
-            cache: AnalysisCache) -> ModuleAnalysis | None:
+def _prepare_worker() -> None:
+    import gc
+
+    from . import callsites  # noqa: F401 - libcst and the analysis, before the first file
+
+    # What is alive now (modules, classes) lives as long as the worker: the collector need not
+    # walk it again on every full collection while files are parsed (~7% of a parse).
+    gc.freeze()
+
+
+class _Round:
+    """One round's analyses, in the order their files are added, begun as they are added:
+    cached ones are taken at once, the others go to the pool when it is wanted, else they are
+    analysed here by `finish`. A warm rescan starts no pool and imports no libcst."""
+
+    def __init__(self, facts: ProjectFacts, pool: _Pool, cache: AnalysisCache) -> None:
+        self.facts, self.pool, self.cache = facts, pool, cache
+        self.sources: list[_SourceFile] = []
+        self.results: list[ModuleAnalysis | FileReport | None] = []  # None: still to come
+        self.running: dict[int, Future[ModuleAnalysis | FileReport]] = {}
+        self.waiting: list[int] = []  # neither cached nor sent to the pool
+
+    def add(self, source: _SourceFile, data: bytes | None = None) -> None:
+        self.sources.append(source)
+        cached = _cached(source, self.facts, self.cache, data)
+        self.results.append(cached)
+        if cached is not None:
+            return
+        self.waiting.append(len(self.results) - 1)
+        if self.pool.wanted(len(self.waiting) + len(self.running)):
+            executor = self.pool.start()
+            for index in self.waiting:
+                self.running[index] = executor.submit(_analyse_source, self.sources[index],
+                                                      self.facts, self.cache)
+            self.waiting.clear()
+
+    def finish(self, progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
+        """Every analysis, in order; `progress(done, total)` told as they come in."""
+        total = len(self.results)
+        done = total - len(self.waiting) - len(self.running)
+        finished: list[ModuleAnalysis | FileReport] = []
+        for index, (source, result) in enumerate(zip(self.sources, self.results, strict=True)):
+            if result is None:
+                running = self.running.get(index)
+                result = running.result() if running is not None else _analyse_source(
+                    source, self.facts, self.cache)
+                done += 1
+                if progress:
+                    progress(done, total)
+            finished.append(result)
+        return finished
+
+
+def _cached(source: _SourceFile, facts: ProjectFacts, cache: AnalysisCache,
+            data: bytes | FileReport | None = None) -> ModuleAnalysis | None:
     if cache.directory is None:
         return None
-    data = _read(source)
+    if data is None:
+        data = _read(source)
     if isinstance(data, FileReport):
         return None
     return cache.get(cache.key(data, source.shown, source.module, source.is_package, facts))
@@ -312,6 +365,8 @@ def _analyse_source(source: _SourceFile, facts: ProjectFacts,
     data = _read(source)
     if isinstance(data, FileReport):
         return data
+    if cache.directory is None:  # no key: it hashes the project facts, per file
+        return _analyse(data, source.shown, source.module, source.is_package, facts)
     key = cache.key(data, source.shown, source.module, source.is_package, facts)
     cached = cache.get(key)
     if cached is not None:
@@ -389,8 +444,10 @@ class _ConstantOwners:
 
 
 def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
-             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis]) -> list[_SourceFile]:
-    """The files whose view of the project changed between two rounds of facts."""
+             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
+             pool: _Pool | None = None) -> list[_SourceFile]:
+    """The files whose view of the project changed between two rounds of facts (the files not
+    analysed yet are searched on the pool's workers when it is running)."""
     changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
     changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
     modules = {q.rpartition(".")[0] for q in changed_exports}
@@ -409,9 +466,10 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                 reached[by_module[candidate].path] = by_module[candidate]
     if modules:
         pattern = _import_pattern(modules)
-        # A file can only import a module whose last name it contains: a substring test
-        # (C speed) spares the regex on nearly every file of a large tree.
-        names = {module.rpartition(".")[2].encode() for module in modules}
+        names = frozenset(module.rpartition(".")[2].encode() for module in modules)
+        unread = [source for source in files if source.path not in reached
+                  and source.module not in modules and source.path not in analyses]
+        importing = _importing(unread, names, pattern, pool)
         for source in files:
             if source.path in reached or source.module in modules:
                 continue
@@ -420,12 +478,42 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                 if any(name in changed_exports or name.rpartition(".")[0] in modules
                        for name in analysis.imports):
                     reached[source.path] = source
-                continue
-            data = _read(source)
-            if isinstance(data, bytes) and any(name in data for name in names) \
-                    and pattern.search(data):
+            elif source.path in importing:
                 reached[source.path] = source
     return list(reached.values())
+
+
+def _importing(sources: list[_SourceFile], names: frozenset[bytes], pattern: re.Pattern[bytes],
+               pool: _Pool | None) -> set[Path]:
+    """The files whose text may import one of the modules; on the pool when it is running."""
+    paths = [os.fspath(source.path) for source in sources]  # str: cheap to send to workers
+    executor = pool.executor if pool is not None else None
+    if executor is None or len(paths) < PARALLEL_THRESHOLD:
+        found = _files_importing(paths, names, pattern)
+    else:
+        assert pool is not None
+        parts = min(len(paths), pool.workers * 4)  # small parts: workers finish together
+        found = [index * parts + start for start, indices in enumerate(executor.map(
+            _files_importing, [paths[start::parts] for start in range(parts)],
+            [names] * parts, [pattern] * parts)) for index in indices]
+    return {sources[index].path for index in found}
+
+
+def _files_importing(paths: list[str], names: frozenset[bytes],
+                     pattern: re.Pattern[bytes]) -> list[int]:
+    """The indices of the files that may import one of the modules; unreadable ones may not."""
+    found = []
+    for index, path in enumerate(paths):
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError:
+            continue
+        # A file can only import a module whose last name it contains: a substring test
+        # (C speed) spares the regex on nearly every file of a large tree.
+        if any(name in data for name in names) and pattern.search(data):
+            found.append(index)
+    return found
 
 
 def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:

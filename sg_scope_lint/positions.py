@@ -21,26 +21,42 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 class Positions:
     """1-based (line, column) of Call and Assign nodes, by their order in the libcst walk."""
 
-    def __init__(self, module: cst.Module, calls: int, assigns: int) -> None:
+    def __init__(self, module: cst.Module, calls: int, assigns: int,
+                 source: bytes | None = None) -> None:
         self.module = module
+        self.source = source  # the bytes parsed, when known: spares regenerating the code
         self.counts = {ast.Call: calls, ast.Assign: assigns}
-        self._ordered: dict[type, list[tuple[int, int]]] | None = None
+        self._ordered: dict[type, list[tuple[int, int]]] | None = None  # (line, UTF-8 offset)
+        self._lines: list[str] = []
         self._exact: dict[cst.CSTNode, tuple[int, int]] | None = None
 
     def of(self, kind: type[ast.Call] | type[ast.Assign], ordinal: int,
            node: cst.CSTNode) -> tuple[int, int]:
         ordered = self._from_ast()
         if ordered is not None:
-            return ordered[kind][ordinal]
+            line, offset = ordered[kind][ordinal]
+            return line, _column(self._lines, line, offset)
         return self._from_libcst(node)
 
     def _from_ast(self) -> dict[type, list[tuple[int, int]]] | None:
         if self._ordered is None:
-            self._ordered = _ast_positions(self.module.code) or {}
+            code = self._code()
+            self._ordered = _ast_positions(code) or {}
+            self._lines = code.splitlines() if self._ordered else []
             if any(len(self._ordered.get(kind, ())) != count
                    for kind, count in self.counts.items()):
                 self._ordered = {}
         return self._ordered or None
+
+    def _code(self) -> str:
+        """The module's text: its bytes decoded as libcst decoded them (`module.code` would
+        generate it again from the tree, which costs more than the parse by `ast`)."""
+        if self.source is not None:
+            try:
+                return self.source.decode(self.module.encoding)  # utf-8-sig drops a BOM
+            except (UnicodeDecodeError, LookupError):
+                pass
+        return self.module.code
 
     def _from_libcst(self, node: cst.CSTNode) -> tuple[int, int]:
         if self._exact is None:
@@ -52,18 +68,24 @@ class Positions:
 
 
 def _ast_positions(code: str) -> dict[type, list[tuple[int, int]]] | None:
+    """(line, UTF-8 byte offset) of every Call and Assign node, in libcst's walk order."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = code.splitlines()
     found: dict[type, list[tuple[int, int]]] = {ast.Call: [], ast.Assign: []}
     for node in _source_order(tree):
         if isinstance(node, (ast.Call, ast.Assign)):
-            found[type(node)].append((node.lineno, _column(lines, node.lineno, node.col_offset)))
+            found[type(node)].append((node.lineno, node.col_offset))
     return found
+
+
+# Nodes that never hold a Call or an Assign: the walk does not enter them (`_start` of their
+# parents still counts them). Dropping them from a stable sort keeps the others' order.
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop,
+           ast.boolop)
 
 
 def _source_order(root: ast.AST) -> Iterator[ast.AST]:
@@ -72,7 +94,10 @@ def _source_order(root: ast.AST) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        children = sorted(ast.iter_child_nodes(node), key=_start)
+        children = [child for child in ast.iter_child_nodes(node)
+                    if not isinstance(child, _LEAVES)]
+        if len(children) > 1:
+            children.sort(key=_start)
         stack.extend(reversed(children))
 
 

@@ -31,10 +31,16 @@ UNKNOWN = AnnotationProblemKind.UNKNOWN_SCOPE
     pytest.param('x = "# sg-scope: mail.send"\n', [], id="in-a-string"),
     pytest.param('"""Write `# sg-scope: mail.send` above a call."""\n', [], id="in-a-docstring"),
     pytest.param("# see the sg-scope-lint docs\n# sg-scope-lint: ok\n", [], id="tool-name"),
+    pytest.param('"""Made by sg-scope-lint."""\nf()\n', [], id="tool-name-outside-comments"),
+    pytest.param("# -*- coding: latin-1 -*-\nf()  # \xe9 sg-scope: mail.send\n",
+                 [], id="coding-cookie-not-a-tag"),
+    pytest.param("# -*- coding: latin-1 -*-\n# caf\xe9\nf()  #\xa0sg-scope: mail.send\n",
+                 [(3, 6, 3, ("mail.send",))], id="coding-cookie-unicode-space"),
 ])
 def test_valid_annotations(source: str,
                            expected: list[tuple[int, int, int, tuple[str, ...]]]) -> None:
-    found = read_annotations(source.encode(), "a.py", CATALOGUE)
+    data = source.encode("latin-1" if "coding: latin-1" in source else "utf-8")
+    found = read_annotations(data, "a.py", CATALOGUE)
     assert found.problems == ()
     assert [(a.location.line, a.location.col, a.target_line, a.scopes)
             for a in found.valid] == expected

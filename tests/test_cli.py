@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sg_scope_lint import engine
 from sg_scope_lint.cli import main
 
 DEMO = "examples/demo-app"
@@ -186,9 +187,14 @@ def test_golden_project_scan(project: str, in_repo: Path, capsys, update_golden:
 def test_scan_is_identical_on_one_and_many_processes(in_repo: Path, capsys,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sg_scope_lint.engine.PARALLEL_THRESHOLD", 1)  # use the pool
+    started = []
+    start = engine._Pool.start
+    monkeypatch.setattr(engine._Pool, "start", lambda pool: started.append(1) or start(pool))
+    # --no-cache: with the cache, the second run would take every analysis from the first.
     runs = [run(capsys, "scan", "examples", "tests/golden/projects", "--format", "json",
-                "--jobs", jobs)[1] for jobs in ("1", "2")]
+                "--no-cache", "--jobs", jobs)[1] for jobs in ("1", "2")]
     assert runs[0] == runs[1]
+    assert started, "the --jobs 2 run did not use a pool"
 
 
 def test_malformed_pyproject_names_its_line(project: Path, capsys) -> None:
