@@ -275,14 +275,20 @@ def _wanted(evaluator: Evaluator, calls: list[PendingCall],
     """Other modules' names this module's SendGrid requests need the strings of.
 
     A request whose method or URL is not fully known here may read a constant of another
-    module (`f"https://api.sendgrid.com/{settings.API_VERSION}/mail/send"`); only such requests
+    module (`f"https://api.sendgrid.com/{settings.API_VERSION}/mail/send"`), and so may an SMTP
+    connection to a host not known here (`smtplib.SMTP(settings.MAIL_SERVER)`); only those
     ask, so a project's settings module is read again only for the names they read. Names whose
     strings already came back stay wanted while this module still reads them.
     """
     wanted = set(evaluator.constants_read)
     for pending in calls:
         request = requests[pending.ordinal]
-        if request is None or request.guessed:
+        if request is None:
+            # not a request yet; an SMTP connection may become one once its host is known
+            if evaluator.smtp_host_unknown(pending.node, pending.scope, pending.order):
+                wanted |= evaluator.imported_names(pending.node, pending.scope, pending.order)
+            continue
+        if request.guessed:
             continue
         if request.dynamic or any(piece is VALUE for step in request.steps
                                   for piece in step.pieces):

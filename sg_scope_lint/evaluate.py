@@ -192,6 +192,14 @@ class Evaluator:
         with a known value; a name from `from x import *` is `Imported`)."""
         return self._external(self._name(name, self.module_scope, 1 << 62))
 
+    def smtp_host_unknown(self, node: cst.Call, scope: Scope, order: int) -> bool:
+        """Whether the call opens an SMTP connection to a host not known here, which may be a
+        constant of another module (`smtplib.SMTP(settings.MAIL_SERVER)`): worth asking for."""
+        function = self.value(node.func, scope, order)
+        if not isinstance(function, Imported) or function.qualname not in SMTP_CLASSES:
+            return False
+        return not isinstance(self._argument(node, 0, "host", scope, order), Str)
+
     def imported_names(self, node: cst.Call, scope: Scope, order: int) -> set[str]:
         """The other modules' names (`settings.API_VERSION`, an imported `API_VERSION`) whose
         value the call's receiver and URL-like arguments read, through local names and
@@ -817,6 +825,6 @@ def attribute_of(base: Value, name: str) -> Value:
 def transferable(value: Value) -> bool:
     if isinstance(value, (Client, Chain)):
         return not value.guessed
-    if isinstance(value, Str):
-        return api_path(value.pieces) is not None  # a SendGrid base URL
+    if isinstance(value, Str):  # a SendGrid base URL, or SendGrid's SMTP relay
+        return api_path(value.pieces) is not None or literal_text(value) in SMTP_HOSTS
     return isinstance(value, TRANSFERABLE)

@@ -42,5 +42,9 @@ def test_only_the_asking_and_the_asked_modules_are_read_again(
         "app/defaults.py": 1,  # asked (3); it does not mention SendGrid
         "src/services/notify.py": 2,
         "src/config/urls.py": 1,
+        # binds SendGrid's SMTP relay (round 1, exported); asked for the other server's name
+        "app/mailservers.py": 3,
+        # imports the relay's module (round 2); its other SMTP host is asked for and answered
+        "app/relay.py": 3,
     }
     assert "app/forms.py" not in analysed  # imports the settings, sends nothing
