@@ -199,9 +199,7 @@ def _passed_values(evaluator: Evaluator, calls: list[PendingCall]
         if not passed:
             continue
         function = evaluator.value(node.func, pending.scope, pending.order)
-        if isinstance(function, Function) and function.qualname:
-            local.setdefault(function.qualname, {}).update(passed)
-        elif isinstance(function, Class) and function.qualname:
+        if isinstance(function, (Function, Class)) and function.qualname:
             local.setdefault(function.qualname, {}).update(passed)
         elif isinstance(function, (Imported, Factory, Helper)):
             outgoing.setdefault(function.qualname, {}).update(passed)

@@ -528,7 +528,7 @@ def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
     """A cheap byte test for files that may import one of `modules` (absolute or relative)."""
     alternatives = []
     for module in sorted(modules):
-        package, _, last = module.rpartition(".")
+        _, _, last = module.rpartition(".")
         alternatives.append(re.escape(module))
         alternatives.append(rf"from\s+\.*{re.escape(last)}\s+import")
         alternatives.append(rf"from\s+[\w.]*\s+import\s[^\n]*\b{re.escape(last)}\b")

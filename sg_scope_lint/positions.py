@@ -30,7 +30,7 @@ class Positions:
         self._lines: list[str] = []
         self._exact: dict[cst.CSTNode, tuple[int, int]] | None = None
 
-    def of(self, kind: type[ast.Call] | type[ast.Assign], ordinal: int,
+    def of(self, kind: type[ast.Call | ast.Assign], ordinal: int,
            node: cst.CSTNode) -> tuple[int, int]:
         ordered = self._from_ast()
         if ordered is not None:

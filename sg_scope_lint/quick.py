@@ -57,7 +57,7 @@ _EMPTY_REPORTS = {
 class Answer:
     """What a run prints and the code it exits with."""
 
-    __slots__ = ("stdout", "stderr", "code")
+    __slots__ = ("code", "stderr", "stdout")
 
     def __init__(self, stdout: str, stderr: str, code: int) -> None:
         self.stdout, self.stderr, self.code = stdout, stderr, code
@@ -186,7 +186,7 @@ def save(args: Sequence[str], cwd: str, root: str, before: tuple[str, int], take
 
 
 class _ScanRequest:
-    __slots__ = ("paths", "exclude", "format", "jobs")
+    __slots__ = ("exclude", "format", "jobs", "paths")
 
     def __init__(self) -> None:
         self.paths: list[str] = []
@@ -264,7 +264,7 @@ class _Child:
     """A forked process checking a share of the files; it answers one byte on a pipe:
     b"1" all plain, b"0" not (nothing: it failed, which counts as not plain)."""
 
-    __slots__ = ("pid", "pipe", "answer")
+    __slots__ = ("answer", "pid", "pipe")
 
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid, self.pipe = pid, pipe

@@ -81,7 +81,7 @@ def api_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
     if not pieces or pieces[0] is VALUE:
         return None
     head = pieces[0]
-    scheme, separator, rest = head.partition("://")
+    _, separator, rest = head.partition("://")
     if not separator:
         rest = head
     if "\x00" in rest.partition("/")[0]:  # a helper's path parameter right after the host

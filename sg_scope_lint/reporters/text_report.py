@@ -17,8 +17,8 @@ def render(result: ScanResult) -> str:
         lines.append((k.call.location,
                       f"unknown endpoint: {k.call.endpoint} (no rule covers it): {k.call.chain}"))
     for a in result.annotated:
-        lines.append((a.location, f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
-                                  f"{a.annotation.line}): {a.chain}"))
+        lines.append((a.location, (f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
+                                   f"{a.annotation.line}): {a.chain}")))
     for e in result.errors:
         lines.append((e.location, f"error: {e.message}"))
     for finding in map(annotation_finding, result.annotation_problems):
