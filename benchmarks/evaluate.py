@@ -10,6 +10,7 @@ Usage (from anywhere)::
     .venv/bin/python benchmarks/evaluate.py --save-scan out.json   # also keep the merged scan
     .venv/bin/python benchmarks/evaluate.py --scan-json out.json   # score a saved scan instead
     .venv/bin/python benchmarks/evaluate.py --summary-json summary.json  # also write the numbers
+    .venv/bin/python benchmarks/evaluate.py --check-prefilter  # also: same output, no prefilter
 
 Each repository snapshot (repository and commit) is scanned as its own project: its copies are
 laid out in a temporary folder under their paths in the repository, so its modules import one
@@ -180,7 +181,8 @@ def load_labels(path: Path) -> tuple[list[dict], list[Label]]:
     return entries, labels
 
 
-def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool) -> dict:
+def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool,
+             prefilter: bool = True) -> dict:
     """Scan each repository snapshot as its own project and merge the results.
 
     The copies in ``files/`` are flat, so a module there could not import another one by its
@@ -205,7 +207,7 @@ def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool)
                 shutil.copyfile(files_dir / entry["file"], copy)
                 names[PurePosixPath(entry["path"]).as_posix()] = entry["file"]
             jobs.append((root, names))
-        scans = _scan_projects([root for root, _ in jobs], python, use_cache)
+        scans = _scan_projects([root for root, _ in jobs], python, use_cache, prefilter)
     for (_, names), scan in zip(jobs, scans):
         for kind in merged:
             for item in scan.get(kind) or []:
@@ -219,6 +221,9 @@ def run_scan(entries: list[dict], files_dir: Path, python: str, use_cache: bool)
 _SCAN_PROJECTS = """
 import contextlib, io, json, os, sys
 from sg_scope_lint.cli import main
+if os.environ.get("SG_EVAL_NO_PREFILTER"):  # every file analysed, as if nothing were skipped
+    from sg_scope_lint import engine
+    engine.might_call_sendgrid = engine.might_have_annotations = lambda data: True
 results = []
 for root in sys.argv[2:]:
     os.chdir(root)
@@ -230,11 +235,14 @@ print(json.dumps(results))
 """
 
 
-def _scan_projects(roots: list[Path], python: str, use_cache: bool) -> list[dict]:
+def _scan_projects(roots: list[Path], python: str, use_cache: bool,
+                   prefilter: bool = True) -> list[dict]:
     flags = "" if use_cache else "--no-cache"
     cmd = [python, "-c", _SCAN_PROJECTS, flags, *map(str, roots)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    if not prefilter:
+        env["SG_EVAL_NO_PREFILTER"] = "1"
     proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, check=False,
                           env=env)
     try:
@@ -534,6 +542,12 @@ def main(argv: list[str] | None = None) -> int:
         help="let the tool use its analysis cache (default: --no-cache)",
     )
     parser.add_argument(
+        "--check-prefilter",
+        action="store_true",
+        help="scan again with every file analysed and report whether the output is identical "
+             "(issue 7: the prefilter must never change results)",
+    )
+    parser.add_argument(
         "--save-scan", type=Path, help="also write the merged scan as JSON (for --scan-json)"
     )
     parser.add_argument(
@@ -568,6 +582,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         scan = run_scan(entries, files_dir, args.python, args.cache)
+        if args.check_prefilter:
+            unfiltered = run_scan(entries, files_dir, args.python, args.cache, prefilter=False)
+            verdict = "identical" if unfiltered == scan else "DIFFERENT"
+            print(f"prefilter check: output with every file analysed is {verdict}\n")
         if args.save_scan:
             args.save_scan.write_text(json.dumps(scan, indent=2) + "\n", encoding="utf-8")
 
