@@ -11,9 +11,12 @@ Two kinds of run are answered here, and everything else goes to `cli.main` uncha
   than `RACY_SECONDS` before the recording could change again within the same clock tick
   unnoticed, so such runs are not recorded at all.
 * an **empty scan**: `scan` with only paths, `--format` text/json/github/markdown, `--no-cache`,
-  `--jobs` and `--exclude`, no `[tool.sg-scope-lint]` config, over files none of which mentions
-  SendGrid, holds an `# sg-scope` annotation, or a string shaped like an API key. Such a scan
-  has nothing to analyse, so its report is the empty one, written here.
+  `--jobs` and `--exclude`, no settings in `[tool.sg-scope-lint]` (and a pyproject.toml that
+  parses), over files none of which mentions SendGrid, holds an `# sg-scope` annotation, or a
+  string shaped like an API key. Such a scan has nothing to analyse, so its report is the empty
+  one, written here. The files are read on forked processes, a share each.
+
+Like `cli.py`, this is a front end: it prints and picks exit codes, and holds no analysis.
 
 Standard library only, and as little of it as will do: this module runs on every invocation,
 and the issue's goal is a no-SendGrid scan within 4x of `rg -l sendgrid`. `SG_SCOPE_LINT_FAST_PATH=0`
