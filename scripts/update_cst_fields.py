@@ -84,6 +84,9 @@ def render(table: dict[str, tuple[str, ...]]) -> str:
         "",
         "from __future__ import annotations",
         "",
+        "# walk.py uses the table only under this libcst: a newer one may have new fields.",
+        f'LIBCST_VERSION = "{importlib.metadata.version("libcst")}"',
+        "",
         "CHILD_FIELDS: dict[str, tuple[str, ...]] = {",
     ]
     for name, fields in table.items():

@@ -6,6 +6,9 @@ punctuation or operators), in the order libcst's own visit meets them.
 
 from __future__ import annotations
 
+# walk.py uses the table only under this libcst: a newer one may have new fields.
+LIBCST_VERSION = "1.9.0"
+
 CHILD_FIELDS: dict[str, tuple[str, ...]] = {
     "AnnAssign": ("target", "annotation", "value"),
     "Annotation": ("annotation",),

@@ -19,10 +19,23 @@ from typing import Any
 
 import libcst as cst
 
-from .cst_fields import CHILD_FIELDS
+from .cst_fields import CHILD_FIELDS, LIBCST_VERSION
 
+
+def _installed_libcst() -> str:
+    """libcst's version (its setuptools-scm module; importlib.metadata costs milliseconds)."""
+    try:
+        from libcst._version import __version__
+    except ImportError:  # pragma: no cover - a libcst built without it: walk with libcst
+        return ""
+    return str(__version__)
+
+
+# Under another libcst a node may have gained a field the table does not list, and its children
+# would be skipped without a word: there, every node is walked by libcst itself.
 _FIELDS: dict[type, tuple[str, ...]] = {
-    getattr(cst, name): fields for name, fields in CHILD_FIELDS.items() if hasattr(cst, name)}
+    getattr(cst, name): fields for name, fields in CHILD_FIELDS.items() if hasattr(cst, name)
+} if _installed_libcst() == LIBCST_VERSION else {}
 
 # Values a child field holds besides nodes and sequences of them.
 _NOT_NODES = (type(None), type(cst.MaybeSentinel.DEFAULT), str)

@@ -112,5 +112,24 @@ def test_field_table_is_up_to_date() -> None:
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    assert script.child_fields() == CHILD_FIELDS, (
+    assert script.render(script.child_fields()) == (
+        REPO / "sg_scope_lint" / "cst_fields.py").read_text(encoding="utf-8"), (
         "sg_scope_lint/cst_fields.py is out of date: run `python scripts/update_cst_fields.py`")
+
+
+def test_the_table_is_used_only_under_the_libcst_it_was_made_from(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under another libcst the walk hands every node to libcst (no field silently skipped)."""
+    from sg_scope_lint import walk as walk_module
+
+    assert walk_module._FIELDS, "the installed libcst is the table's: the fast walk is on"
+    module = cst.parse_module("import sendgrid\nsendgrid.SendGridAPIClient().send(m)\n")
+    visited: list[str] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            visited.append(node.value)
+
+    monkeypatch.setattr(walk_module, "_FIELDS", {})
+    walk_module.walk(module, Names())
+    assert visited == ["sendgrid", "sendgrid", "SendGridAPIClient", "send", "m"]
