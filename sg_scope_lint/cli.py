@@ -30,6 +30,7 @@ from .explain import explain
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
+from .paths import pyproject_candidates
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
@@ -206,12 +207,13 @@ def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
     return found
 
 
-def _pyproject_candidates() -> list[Path]:
-    """Where `load_config` looked for pyproject.toml: a new one there changes the config."""
+def _pyproject_candidates() -> list[str]:
+    """Where `load_config` looked for pyproject.toml, up to the one it found: a new one there
+    changes the config."""
     candidates = []
-    for directory in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
-        candidates.append(directory / "pyproject.toml")
-        if candidates[-1].is_file():
+    for candidate in pyproject_candidates(os.fspath(Path.cwd().resolve())):
+        candidates.append(candidate)
+        if os.path.isfile(candidate):
             break
     return candidates
 

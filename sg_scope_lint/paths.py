@@ -76,14 +76,18 @@ def excluded(path: str, name: str, patterns: Sequence[str], cwd: str | None = No
     return False
 
 
-def find_pyproject(start: str) -> str | None:
-    """The nearest pyproject.toml at or above the folder `start` (an absolute path)."""
+def pyproject_candidates(start: str) -> Iterator[str]:
+    """Where the nearest pyproject.toml is looked for, nearest first: `start` (an absolute
+    folder) and each folder above it."""
     directory = start
     while True:
-        candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate):
-            return candidate
+        yield os.path.join(directory, "pyproject.toml")
         parent = os.path.dirname(directory)
         if parent == directory:
-            return None
+            return
         directory = parent
+
+
+def find_pyproject(start: str) -> str | None:
+    """The nearest pyproject.toml at or above the folder `start` (an absolute path)."""
+    return next((path for path in pyproject_candidates(start) if os.path.isfile(path)), None)
