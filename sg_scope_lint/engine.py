@@ -15,6 +15,7 @@ from .annotations import read_annotations
 from .cache import AnalysisCache
 from .discover import display_path
 from .prefilter import might_call_sendgrid, might_have_annotations
+from .python2 import as_python3
 from .rules import RuleSet, ScopeCatalogue
 from .secrets import find_keys
 from .types import (
@@ -90,7 +91,13 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
         return _error(path, 1, 1, "the file is nested too deeply to analyse safely "
                       f"(an expression deeper than {MAX_EXPRESSION_DEPTH} levels)")
     try:
-        module = cst.parse_module(data)
+        try:
+            module = cst.parse_module(data)
+        except cst.ParserSyntaxError:
+            python3 = as_python3(data)  # Python 2 source, same lines
+            if python3 is None:
+                raise
+            module, data = cst.parse_module(python3), python3
     except cst.ParserSyntaxError as exc:
         line, col, message = _python_syntax_error(data) or (
             exc.raw_line, exc.raw_column + 1, exc.message)
