@@ -99,11 +99,12 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     found.sort(key=lambda call: (call.location.line, call.location.col))
     if not module_name:  # a file on its own: nothing to tell other modules
         return ModuleAnalysis(found, {}, outgoing, frozenset(collector.imports))
-    exports = _exports(evaluator, collector, requests)
-    constants, further = _constants(evaluator, facts.wanted.get(path, frozenset()))
-    wanted = _wanted(evaluator, collector.calls, requests) | further
+    exports, passed_on = _star_exports(evaluator, collector)
+    exports.update(_exports(evaluator, collector, requests))
+    constants, further, unbound = _constants(evaluator, facts.wanted.get(path, frozenset()))
+    wanted = _wanted(evaluator, collector.calls, requests) | further | passed_on
     return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports),
-                          frozenset(wanted), constants)
+                          frozenset(wanted), constants, frozenset(unbound))
 
 
 _LOCAL_ROUNDS = 3
@@ -294,19 +295,52 @@ def _wanted(evaluator: Evaluator, calls: list[PendingCall],
     return wanted
 
 
-def _constants(evaluator: Evaluator, asked: frozenset[str]) -> tuple[dict[str, Value], set[str]]:
+def _constants(evaluator: Evaluator, asked: frozenset[str]
+               ) -> tuple[dict[str, Value], set[str], set[str]]:
     """The strings this module binds to the names other modules asked it for (see
-    `ProjectFacts`), and the names it must ask for in turn: a name it re-exports from another
-    module (`from .base import *`, `API_VERSION = defaults.API_VERSION`)."""
+    `ProjectFacts`), the names it must ask for in turn (a name it re-exports from another
+    module: `from .base import *`, `API_VERSION = defaults.API_VERSION`), and the asked names it
+    does not bind at all."""
     constants: dict[str, Value] = {}
     further: set[str] = set()
+    unbound: set[str] = set()
     for qualname in sorted(asked):
-        value = evaluator.module_constant(qualname.rpartition(".")[2])
+        name = qualname.rpartition(".")[2]
+        value = evaluator.module_constant(name)
         if isinstance(value, Str):
             constants[qualname] = value
         elif isinstance(value, Imported):
             further.add(value.qualname)
-    return constants, further
+            if value.qualname in evaluator.star_names(name):  # ask every star import at once
+                further.update(evaluator.star_names(name))
+        elif not evaluator.may_bind(name):
+            unbound.add(qualname)
+    return constants, further, unbound
+
+
+def _star_exports(evaluator: Evaluator, collector: Collector) -> tuple[dict[str, Value], set[str]]:
+    """What this module passes on from its `from m import *` imports: the exports of `m` under
+    this module's name, where no later star import may bind the name instead (a settings
+    package's `from .base import *` then `from .production import *`). A later module not yet
+    known to leave the name alone is asked about it, so that it can say it does not bind it."""
+    exports: dict[str, Value] = {}
+    further: set[str] = set()
+    bound = collector.module_scope.bindings
+    for star in collector.module_scope.star_modules:
+        prefix = f"{star}."
+        for qualname, value in evaluator.facts.exports.items():
+            if not qualname.startswith(prefix):
+                continue
+            rest = qualname[len(prefix):]
+            head = rest.partition(".")[0]
+            if head in bound:
+                continue
+            winner = evaluator.star_names(head)[0]
+            if winner == f"{star}.{head}":
+                exports[f"{collector.module_name}.{rest}"] = value
+            else:
+                further.add(winner)
+    return exports, further
 
 
 def _member(evaluator: Evaluator, function: Function, by_scope: dict[int, list[PendingCall]],

@@ -75,7 +75,16 @@ LEGACY_WEB_API_HOSTS = ("sendgrid.com", "www.sendgrid.com")
 LEGACY_WEB_API_PREFIX = "/api/"
 # SMTP relay host: sending through it with an API key as password needs mail.send.
 SMTP_HOSTS = ("smtp.sendgrid.net",)
-SMTP_CLASSES = frozenset({"smtplib.SMTP", "smtplib.SMTP_SSL"})
+# What opens an SMTP connection, and the position of its host argument (also passed as
+# `host=`); Django's `get_connection` takes it as a keyword only, for its SMTP backend.
+KEYWORD_ONLY = 1 << 30
+SMTP_CONNECTIONS = {
+    "smtplib.SMTP": 0,
+    "smtplib.SMTP_SSL": 0,
+    "django.core.mail.backends.smtp.EmailBackend": 0,
+    "django.core.mail.get_connection": KEYWORD_ONLY,
+}
+DJANGO_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # Django email backends that send through SendGrid's v3 mail send endpoint.
 DJANGO_BACKENDS = frozenset({

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool o
 
 # Values flow between modules for at most this many rounds (a chain of re-exports deeper than
 # this is not followed); each round re-reads only the files whose inputs changed.
-MAX_PROJECT_ROUNDS = 5
+MAX_PROJECT_ROUNDS = 8
 
 
 def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
@@ -399,6 +399,7 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
 
     merged = ProjectFacts(wrappers=wrappers)
     wanted: dict[str, set[str]] = {}
+    unbound: set[str] = set()
     for analysis in analyses:
         merged.exports.update(analysis.exports)
         for qualname, passed in analysis.arguments.items():
@@ -408,8 +409,11 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
             owner = owners.of(qualname)
             if owner is not None:
                 wanted.setdefault(owner, set()).add(qualname)
+            elif owners.absent(qualname):
+                unbound.add(qualname)
+        unbound.update(analysis.unbound)
     merged.wanted.update((owner, frozenset(names)) for owner, names in sorted(wanted.items()))
-    return merged
+    return replace(merged, unbound=frozenset(unbound))
 
 
 class _ConstantOwners:
@@ -441,13 +445,22 @@ class _ConstantOwners:
             self.found[module] = self._file(module)
         return self.found[module]
 
+    def absent(self, qualname: str) -> bool:
+        """Whether no file of the project can be the module that binds `qualname` (a settings
+        `local.py` kept out of the repository, or a module of another package)."""
+        module = qualname.rpartition(".")[0]
+        return bool(module) and qualname not in self.by_module and not self._files(module)
+
     def _file(self, module: str) -> str | None:
+        matches = self._files(module)
+        return matches[0] if len(matches) == 1 else None
+
+    def _files(self, module: str) -> list[str]:
         if module in self.by_module:
-            return self.by_module[module].shown
+            return [self.by_module[module].shown]
         wanted = tuple(module.split("."))
-        matches = [source for parts, source in self.by_last.get(wanted[-1], [])
-                   if parts[-len(wanted):] == wanted]
-        return matches[0].shown if len(matches) == 1 else None
+        return [source.shown for parts, source in self.by_last.get(wanted[-1], [])
+                if parts[-len(wanted):] == wanted]
 
 
 def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
@@ -462,6 +475,7 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
     # A file asked for new names, and the files whose asked-for strings came back: only those.
     asked = {shown for shown, names in new.wanted.items() if old.wanted.get(shown) != names}
     answered = {q for q, v in new.constants.items() if old.constants.get(q) != v}
+    answered |= new.unbound - old.unbound  # "not bound here" is an answer too
     if asked or answered:
         for source in files:
             analysis = analyses.get(source.path)

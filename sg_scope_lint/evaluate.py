@@ -12,6 +12,7 @@ from .clients import (
     CLIENT_CLASSES,
     CONFIG_LOOKUPS,
     DJANGO_BACKENDS,
+    DJANGO_SMTP_BACKEND,
     HTTP_CHAIN_CLASSES,
     HTTP_CLIENT_ATTRIBUTES,
     HTTP_CONNECTION_CLASSES,
@@ -22,7 +23,7 @@ from .clients import (
     LEGACY_SEND_PATH,
     MAIL_ONLY_CLIENTS,
     SENDGRID_REQUEST_CLASSES,
-    SMTP_CLASSES,
+    SMTP_CONNECTIONS,
     SMTP_HOSTS,
     TORNADO_CLIENT_CLASSES,
     TORNADO_REQUEST_CLASSES,
@@ -196,9 +197,23 @@ class Evaluator:
         """Whether the call opens an SMTP connection to a host not known here, which may be a
         constant of another module (`smtplib.SMTP(settings.MAIL_SERVER)`): worth asking for."""
         function = self.value(node.func, scope, order)
-        if not isinstance(function, Imported) or function.qualname not in SMTP_CLASSES:
+        if not isinstance(function, Imported) or not self._opens_smtp(function, node, scope, order):
             return False
-        return not isinstance(self._argument(node, 0, "host", scope, order), Str)
+        return not isinstance(self._smtp_host(function, node, scope, order), Str)
+
+    def _opens_smtp(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> bool:
+        """Whether the call opens an SMTP connection: `smtplib.SMTP(host)`, Django's SMTP
+        backend, or `get_connection(host=...)` for that backend (the default one)."""
+        if function.qualname not in SMTP_CONNECTIONS:
+            return False
+        if not function.qualname.endswith(".get_connection"):
+            return True
+        backend = self._argument_node(node, 0, "backend")
+        return backend is None or literal_text(
+            self.value(backend, scope, order)) == DJANGO_SMTP_BACKEND
+
+    def _smtp_host(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> Value:
+        return self._argument(node, SMTP_CONNECTIONS[function.qualname], "host", scope, order)
 
     def imported_names(self, node: cst.Call, scope: Scope, order: int) -> set[str]:
         """The other modules' names (`settings.API_VERSION`, an imported `API_VERSION`) whose
@@ -328,8 +343,20 @@ class Evaluator:
                 before = [b for b in bindings if b.order < order]
                 return list(reversed(before)) + [b for b in bindings if b.order >= order]
             current, innermost = current.parent, False
-        return [Binding(0, self.module_scope, fixed=Imported(f"{module}.{name}"))
-                for module in reversed(self.module_scope.star_modules)]  # the last one wins
+        return [Binding(0, self.module_scope, fixed=Imported(qualname))
+                for qualname in self.star_names(name)]
+
+    def may_bind(self, name: str) -> bool:
+        """Whether the module binds `name` at module level, itself or through a star import."""
+        return name in self.module_scope.bindings or bool(self.star_names(name))
+
+    def star_names(self, name: str) -> list[str]:
+        """Where the module's star imports may bind `name`, the last import first (it wins);
+        those known not to bind it (`ProjectFacts.unbound`) are left out."""
+        names = [f"{module}.{name}" for module in reversed(self.module_scope.star_modules)]
+        left_out = self.facts.unbound.intersection(names)
+        self.constants_read.update(left_out)  # still wanted: the answer stays while relied on
+        return [qualname for qualname in names if qualname not in left_out]
 
     def first_known(self, bindings: list[Binding]) -> Value:
         """The first binding with a value worth knowing (`sg = None` then `sg = Client()`)."""
@@ -569,8 +596,8 @@ class Evaluator:
                 return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
             if function.qualname in URLOPEN_FUNCTIONS:
                 return self._urlopen(node, scope, order)
-            if function.qualname in SMTP_CLASSES:
-                host = self._argument(node, 0, "host", scope, order)
+            if self._opens_smtp(function, node, scope, order):
+                host = self._smtp_host(function, node, scope, order)
                 if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
                     return Request("send", key="(SMTP password)")
         if isinstance(function, HttpRequest):

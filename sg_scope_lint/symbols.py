@@ -235,6 +235,9 @@ class ProjectFacts:
     wrappers: frozenset[str] = frozenset()  # in-house functions that rules give scopes to
     wanted: dict[str, frozenset[str]] = field(default_factory=dict)
     constants: dict[str, Value] = field(default_factory=dict)
+    # Asked-for names no file of the project binds (their module is not in the project, or it
+    # does not bind them): a `from m import *` leaves such a name to the star import before it.
+    unbound: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,7 @@ class ModuleAnalysis:
     # the strings this module binds to the names other modules asked it for.
     wanted: frozenset[str] = frozenset()
     constants: dict[str, Value] = field(default_factory=dict)
+    unbound: frozenset[str] = frozenset()  # asked-for names this module does not bind
 
 
 
