@@ -89,6 +89,9 @@ DJANGO_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Django email backends that send through SendGrid's v3 mail send endpoint.
 DJANGO_BACKENDS = frozenset({
     "sendgrid_backend.SendgridBackend",
+    # django-sendgrid-v5 defines the class in sendgrid_backend/mail.py and re-exports it from
+    # the package (sklarsa/django-sendgrid-v5, sendgrid_backend/__init__.py at 70df389)
+    "sendgrid_backend.mail.SendgridBackend",
     "sgbackend.SendGridBackend",  # sendgrid-django, the older Django backend
     "anymail.backends.sendgrid.EmailBackend",
     "anymail.backends.sendgrid_v2.EmailBackend",

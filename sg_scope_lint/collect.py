@@ -179,6 +179,13 @@ class Collector(cst.CSTVisitor):
                                          self.scope, self.order))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        """`x: SendGridAPIClient` declares what x holds, with or without a value: a dataclass,
+        attrs or pydantic field (`client: SendGridAPIClient` in a class body) is set later by
+        the generated `__init__`, a value such as `None` is only a placeholder."""
+        if isinstance(node.target, cst.Name):
+            self._bind(node.target.value, Binding(self._next(), self.scope,
+                                                  node=node.annotation.annotation,
+                                                  annotation=True))
         if node.value is not None:
             self._bind_target(node.target, node.value, self._next())
 
@@ -197,10 +204,10 @@ class Collector(cst.CSTVisitor):
         if isinstance(target, cst.Name):
             self._bind(target.value, Binding(order, self.scope, node=value))
         elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
-            method = self.scope
-            if method.owner is not None and target.value.value == method.self_name:
-                method.owner.attributes.setdefault(target.attr.value, []).append(
-                    Binding(order, method, node=value))
+            owner = self.scope.instance_class(target.value.value)
+            if owner is not None:
+                owner.attributes.setdefault(target.attr.value, []).append(
+                    Binding(order, self.scope, node=value))
         elif isinstance(target, (cst.Tuple, cst.List)):
             values: Sequence[cst.BaseElement] | None = None
             if isinstance(value, (cst.Tuple, cst.List)) and len(value.elements) == len(

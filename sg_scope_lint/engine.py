@@ -37,7 +37,7 @@ from .wrappers import find_wrappers
 if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool only when used
     from concurrent.futures import Executor, Future
 
-    from .symbols import ModuleAnalysis, ProjectFacts
+    from .symbols import ModuleAnalysis, ProjectFacts, Value
 
 # Values flow between modules for at most this many rounds (a chain of re-exports deeper than
 # this is not followed); each round re-reads only the files whose inputs changed.
@@ -400,8 +400,11 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
     merged = ProjectFacts(wrappers=wrappers)
     wanted: dict[str, set[str]] = {}
     unbound: set[str] = set()
+    analyses = list(analyses)
     for analysis in analyses:
         merged.exports.update(analysis.exports)
+    _export_under_imported_names(merged.exports, analyses, owners)
+    for analysis in analyses:
         for qualname, passed in analysis.arguments.items():
             merged.arguments.setdefault(qualname, {}).update(passed)
         merged.constants.update(analysis.constants)
@@ -414,6 +417,30 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
         unbound.update(analysis.unbound)
     merged.wanted.update((owner, frozenset(names)) for owner, names in sorted(wanted.items()))
     return replace(merged, unbound=frozenset(unbound))
+
+
+def _export_under_imported_names(exports: dict[str, Value], analyses: list[ModuleAnalysis],
+                                 owners: _ConstantOwners) -> None:
+    """Exports again under the names other modules import them by, where those differ.
+
+    A file in folders without `__init__.py` (namespace packages) is named from its nearest
+    package only (`sendgrid` for `app/constants/sendgrid.py`), while other modules import it
+    by its full dotted path from the project root (`app.constants.sendgrid`).
+    """
+    aliases: dict[str, str] = {}
+    for analysis in analyses:
+        for qualname in analysis.imports:
+            for module in (qualname, qualname.rpartition(".")[0]):
+                if module and module not in aliases:
+                    named = owners.named_as(module)
+                    if named is not None:
+                        aliases[module] = named
+    if not aliases:
+        return
+    for imported_as, named in aliases.items():
+        for qualname, value in list(exports.items()):
+            if qualname.startswith(named + "."):
+                exports.setdefault(imported_as + qualname[len(named):], value)
 
 
 class _ConstantOwners:
@@ -435,6 +462,7 @@ class _ConstantOwners:
             if parts:
                 self.by_last.setdefault(parts[-1], []).append((parts, source))
         self.found: dict[str, str | None] = {}
+        self.by_shown = {source.shown: source for source in files}
 
     def of(self, qualname: str) -> str | None:
         """The shown path of the file that binds `qualname`, None when unknown."""
@@ -444,6 +472,17 @@ class _ConstantOwners:
         if module not in self.found:
             self.found[module] = self._file(module)
         return self.found[module]
+
+    def named_as(self, module: str) -> str | None:
+        """The module name the project gives the one file that `module` can only be found as
+        by its path (its folders lack `__init__.py`), when that name is shorter."""
+        if module in self.by_module:
+            return None
+        shown = self._file(module)
+        if shown is None:
+            return None
+        named = self.by_shown[shown].module
+        return named if module.endswith("." + named) else None
 
     def absent(self, qualname: str) -> bool:
         """Whether no file of the project can be the module that binds `qualname` (a settings
@@ -492,13 +531,19 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                   and source.module not in modules and source.path not in analyses]
         importing = _importing(unread, names, pattern, pool)
         for source in files:
-            if source.path in reached or source.module in modules:
+            if source.path in reached:
                 continue
             analysis = analyses.get(source.path)
             if analysis is not None:
-                if any(name in changed_exports or name.rpartition(".")[0] in modules
-                       for name in analysis.imports):
+                # The exporting file itself is not re-read; another file of the same name (a
+                # namespace package's `sendgrid.py` beside its `constants/sendgrid.py`) may be.
+                exporter = not changed_exports.isdisjoint(analysis.exports)
+                if not exporter and any(
+                        name in changed_exports or name.rpartition(".")[0] in modules
+                        for name in analysis.imports):
                     reached[source.path] = source
+            elif source.module in modules:
+                continue
             elif source.path in importing:
                 reached[source.path] = source
     return list(reached.values())

@@ -99,9 +99,10 @@ class Evaluator:
         if isinstance(node, cst.Name):
             return self._external(self._name(node.value, scope, order))
         if isinstance(node, cst.Attribute):
-            if (isinstance(node.value, cst.Name) and scope.owner is not None
-                    and node.value.value == scope.self_name):
-                return self._class_attribute_of(scope.owner, node.attr.value, depth=0)
+            owner = scope.instance_class(node.value.value) if isinstance(
+                node.value, cst.Name) else None
+            if owner is not None:
+                return self._class_attribute_of(owner, node.attr.value, depth=0)
             base = self.value(node.value, scope, order)
             if isinstance(base, Class):
                 return self._class_attribute_of(base.scope, node.attr.value, depth=0)
@@ -244,11 +245,11 @@ class Evaluator:
                 raw = self._name(current.value, where, when)
                 bindings = self._candidates(current.value, where, when)
             elif isinstance(current, cst.Attribute):
-                if (isinstance(current.value, cst.Name) and where.owner is not None
-                        and current.value.value == where.self_name):
+                owner = where.instance_class(current.value.value) if isinstance(
+                    current.value, cst.Name) else None
+                if owner is not None:
                     name = current.attr.value
-                    bindings = (where.owner.attributes.get(name, [])
-                                + where.owner.bindings.get(name, []))
+                    bindings = owner.attributes.get(name, []) + owner.bindings.get(name, [])
                 else:
                     base = self.value(current.value, where, when)
                     raw = attribute_of(base, current.attr.value) \

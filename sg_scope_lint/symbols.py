@@ -281,6 +281,18 @@ class Scope:
     bases: list[cst.BaseExpression] = field(default_factory=list)  # classes: base classes
     init_calls: list[PendingCall] = field(default_factory=list)  # classes: `super().__init__()`
 
+    def instance_class(self, name: str) -> Scope | None:
+        """The class whose instance `name` is here: `self` in a method, also inside a function
+        nested in the method (a retry callback, a closure) that does not rebind it."""
+        current: Scope | None = self
+        while current is not None and current.kind == "function":
+            if current.owner is not None and current.self_name == name:
+                return current.owner
+            if name in current.bindings:
+                return None
+            current = current.parent
+        return None
+
 
 @dataclass(slots=True)
 class PendingCall:
