@@ -20,6 +20,7 @@ import re
 
 import libcst as cst
 
+from .clients import SENDGRID_LIBRARIES
 from .collect import (
     Collector,
 )
@@ -69,13 +70,14 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     collector = Collector(path, module_name or "__main__", is_package)
     walk(module, collector)  # libcst's module.visit would rebuild the whole tree
     _bind_arguments(collector.functions, facts.arguments)
-    evaluator = Evaluator(collector.module_scope, facts)
+    uses_library = any(name.partition(".")[0] in SENDGRID_LIBRARIES for name in collector.imports)
+    evaluator = Evaluator(collector.module_scope, facts, uses_library)
     outgoing: dict[str, dict[int | str, Value]] = {}
     for _ in range(_LOCAL_ROUNDS):
         outgoing, local = _passed_values(evaluator, collector.calls)
         if not _bind_arguments(collector.functions, local):
             break
-        evaluator = Evaluator(collector.module_scope, facts)
+        evaluator = Evaluator(collector.module_scope, facts, uses_library)
     positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: evaluator.request(p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_through_helpers(evaluator, collector.calls, requests))
@@ -88,7 +90,8 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
         found.append(RawCall(Location(path, line, col), chain, request.steps, request.verb,
-                             request.dynamic, request.key, grants, request.guessed))
+                             request.dynamic, request.key, grants, request.guessed,
+                             request.unknown_base))
     for setting in collector.settings:
         value = evaluator.mail_setting_value(setting.node.value, setting.scope, setting.order)
         if value is None:

@@ -61,7 +61,8 @@ def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
 
 
 def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
-    """Resolve and match a file's calls. A guessed call counts only when a rule knows it."""
+    """Resolve and match a file's calls. A guessed call counts only when a rule knows it; so
+    does a call to a base URL known only at run time, which is then reported as unresolved."""
     from .resolve import resolve
 
     matches: list[Match] = []
@@ -70,15 +71,26 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> F
     for raw in raw_calls:
         resolved = resolve(raw)
         outcome = resolved if isinstance(resolved, Unresolved) else ruleset.match(resolved)
-        if raw.guessed and not isinstance(outcome, Match):
+        if (raw.guessed or raw.unknown_base) and not isinstance(outcome, Match):
             continue
-        if isinstance(outcome, Match):
+        if raw.unknown_base and isinstance(outcome, Match):
+            unresolved.append(_unknown_base(outcome))
+        elif isinstance(outcome, Match):
             matches.append(outcome)
         elif isinstance(outcome, Unresolved):
             unresolved.append(outcome)
         else:
             unknown.append(outcome)
     return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
+
+
+def _unknown_base(match: Match) -> Unresolved:
+    """A request whose base URL is known only at run time, with the endpoint and scopes it
+    would have if that base is SendGrid's v3 API."""
+    rule, call = match.rule, match.call
+    reason = (f"the URL's base is only known at run time; on SendGrid's API this would be "
+              f"{rule.method} {rule.path} ({rule.id})")
+    return Unresolved(call.location, reason, call.chain, call.key, could_need=match.scopes)
 
 
 def _analyse(data: bytes, path: str, module_name: str, is_package: bool,

@@ -86,9 +86,13 @@ from .types import VALUE, Segment, Step, StepKind
 class Evaluator:
     """Second pass: work out the symbolic value of expressions from the recorded bindings."""
 
-    def __init__(self, module_scope: Scope, facts: ProjectFacts) -> None:
+    def __init__(self, module_scope: Scope, facts: ProjectFacts,
+                 uses_sendgrid_library: bool = False) -> None:
         self.module_scope = module_scope
         self.facts = facts
+        # The module imports the SendGrid library: evidence that its requests to a host it
+        # cannot see may be SendGrid's (see `_unknown_base_request`).
+        self.uses_sendgrid_library = uses_sendgrid_library
         self.in_progress: set[int] = set()
         self.cache: dict[int, Value] = {}
         # Names of other modules whose string (`ProjectFacts.constants`) an evaluation used:
@@ -713,7 +717,29 @@ class Evaluator:
             url = self._argument(node, 0, "url", scope, order)
         if session is not None:
             url = Str(join_base(session.base, pieces_of(url), session.urljoin))
-        return self._plain_request(method, url, UNKNOWN_KEY)
+        request = self._plain_request(method, url, UNKNOWN_KEY)
+        if request is None and self.uses_sendgrid_library:
+            request = self._unknown_base_request(method, url)
+        return request
+
+    @staticmethod
+    def _unknown_base_request(method: str | None, url: Value) -> Request | None:
+        """A request to a base URL known only at run time plus a literal path, such as
+        `requests.post(settings.api_url + "/marketing/lists")` where the base is a database
+        field, in a module that imports the SendGrid library.
+
+        Its host cannot be known, so it is never reported as SendGrid's endpoint; it is kept,
+        as unresolved, only when a rule knows the path on SendGrid's v3 API (see
+        `engine.report_calls`): elsewhere it is taken for another service's request.
+        """
+        if not method or not isinstance(url, Str) or len(url.pieces) < 2:
+            return None
+        base, head, *rest = url.pieces
+        if base is not VALUE or head is VALUE or not head.startswith("/") or head == "/":
+            return None
+        path = (head if head.startswith("/v3/") else "/v3" + head, *rest)
+        return Request(method.lower(), raw_path_steps(tuple(path)), key=UNKNOWN_KEY,
+                       unknown_base=True)
 
     def _fetch(self, node: cst.Call, scope: Scope, order: int) -> Request | None:
         """tornado's `fetch(request)`, or `fetch(url, method=..., body=...)` (GET by default)."""

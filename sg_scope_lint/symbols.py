@@ -206,6 +206,7 @@ class Request(NamedTuple):
     dynamic: str = ""
     key: str = ""
     guessed: bool = False
+    unknown_base: bool = False  # see `RawCall.unknown_base`
 
 
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session

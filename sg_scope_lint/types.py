@@ -556,3 +556,6 @@ class RawCall:
     key: str = ""
     grants: tuple[str, ...] | None = ()
     guessed: bool = False  # made on a parameter nothing is known about; kept only if a rule fits
+    # The URL's base is known only at run time (a setting, a database field): reported as
+    # unresolved, with the endpoint it would be on SendGrid's v3 API, only if a rule fits.
+    unknown_base: bool = False
