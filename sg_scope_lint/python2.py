@@ -10,8 +10,8 @@ Python 3 that keeps every line where it was (reported lines stay true):
 * backquotes → `repr(...)`, `<>` → `!=`, `0755` → `0o755`, `10L` → `10`, `ur"..."` → ` r"..."`
 * indentation mixing tabs and spaces → spaces at Python 2's tab stops (every 8 columns)
 
-CPython's own syntax errors drive it: only a line Python 3 rejects is rewritten, one at a time,
-until the whole source compiles. A file with an error none of these explains is left alone, and
+CPython's own syntax errors drive it: the rewrite that explains the first error is made wherever
+it applies (none of them changes valid Python 3), until the whole source compiles. A file with an error none of these explains is left alone, and
 its syntax error is reported as usual. The rewrite need not run like the original
 (`print(  f, x)` prints f too); the analysis needs its calls and values, and those are kept.
 """
@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable
 
 # Each rewrite recompiles the file: past this many, the file is reported as a syntax error.
-MAX_REWRITES = 500
+MAX_REWRITES = 100
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
@@ -83,7 +83,8 @@ def _python2_indentation(text: str) -> str:
 
 
 def _rewrite_line(text: str, line_number: int) -> str | None:
-    """`text` with the first rewrite that applies to line `line_number`, or None."""
+    """`text` with the first rewrite that applies to line `line_number` made everywhere it
+    applies (none of them changes valid Python 3), or None when none applies there."""
     starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
     if not 1 <= line_number <= len(starts):
         return None
@@ -91,11 +92,13 @@ def _rewrite_line(text: str, line_number: int) -> str | None:
     end = starts[line_number] if line_number < len(starts) else len(text)
     masked = _mask(text)
     for rewrite in _REWRITES:
-        edits = rewrite(masked, start, end)
-        if edits:
-            for begin, finish, replacement in sorted(edits, reverse=True):
-                text = text[:begin] + replacement + text[finish:]
-            return text
+        if rewrite(masked, start, end):
+            pieces, last = [], len(text)
+            for begin, finish, replacement in sorted(rewrite(masked, 0, len(text)), reverse=True):
+                pieces += [text[finish:last], replacement]
+                last = begin
+            pieces.append(text[:last])
+            return "".join(reversed(pieces))
     return None
 
 
@@ -180,13 +183,14 @@ _STATEMENT_KEYWORD = re.compile(
 def _wrap_statement(masked: str, start: int, end: int) -> list[Edit]:
     """`print x` → `print(x)`: the gap after the keyword becomes `(` (and `>>` spaces, so
     `print >>f, x` passes f first), `)` goes where the statement ends."""
+    edits: list[Edit] = []
     for found in _STATEMENT_KEYWORD.finditer(masked, start, end):
         gap = found.group(2)
         if masked.startswith("(", found.end()) and ">>" not in gap:
             continue  # `print (x)` means the same in both
         close = _statement_end(masked, found.end())
-        return [(found.start(2), found.end(2), "(" + " " * (len(gap) - 1)), (close, close, ")")]
-    return []
+        edits += [(found.start(2), found.end(2), "(" + " " * (len(gap) - 1)), (close, close, ")")]
+    return edits
 
 
 _EXCEPT = re.compile(r"^[ \t]*except\b", re.MULTILINE)
@@ -195,27 +199,24 @@ _RAISE = re.compile(r"^[ \t]*raise\b", re.MULTILINE)
 
 def _except_comma(masked: str, start: int, end: int) -> list[Edit]:
     """`except E, e:` → `except E as e:` (the last comma outside brackets)."""
-    found = _EXCEPT.search(masked, start, end)
-    if found is None:
-        return []
-    header_end = masked.find(":", found.end(), end)
-    commas = _top_level_commas(masked, found.end(), header_end if header_end >= 0 else end)
-    if not commas:
-        return []
-    comma = commas[-1]
-    return [(comma, comma + 1, " as")]
+    edits: list[Edit] = []
+    for found in _EXCEPT.finditer(masked, start, end):
+        header_end = masked.find(":", found.end())
+        commas = _top_level_commas(masked, found.end(), header_end if header_end >= 0 else end)
+        if commas:
+            edits.append((commas[-1], commas[-1] + 1, " as"))
+    return edits
 
 
 def _raise_comma(masked: str, start: int, end: int) -> list[Edit]:
     """`raise E, msg` → `raise E( msg)`."""
-    found = _RAISE.search(masked, start, end)
-    if found is None:
-        return []
-    close = _statement_end(masked, found.end())
-    commas = _top_level_commas(masked, found.end(), close)
-    if not commas:
-        return []
-    return [(commas[0], commas[0] + 1, "("), (close, close, ")")]
+    edits: list[Edit] = []
+    for found in _RAISE.finditer(masked, start, end):
+        close = _statement_end(masked, found.end())
+        commas = _top_level_commas(masked, found.end(), close)
+        if commas:
+            edits += [(commas[0], commas[0] + 1, "("), (close, close, ")")]
+    return edits
 
 
 def _inline(pattern: str, replace: Callable[[re.Match[str]], str]) -> Callable[[str, int, int], list[Edit]]:
@@ -229,13 +230,17 @@ def _inline(pattern: str, replace: Callable[[re.Match[str]], str]) -> Callable[[
 
 def _backquotes(masked: str, start: int, end: int) -> list[Edit]:
     """`` `x` `` → `repr(x)`, for pairs on one line."""
-    ticks = [i for i in range(start, end) if masked[i] == "`"]
-    if not ticks or len(ticks) % 2:
-        return []
     edits: list[Edit] = []
-    for opening, closing in zip(ticks[::2], ticks[1::2], strict=True):
-        edits += [(opening, opening + 1, "repr("), (closing, closing + 1, ")")]
+    for line in _LINE.finditer(masked, start, end):
+        ticks = [line.start() + i for i, char in enumerate(line.group()) if char == "`"]
+        if len(ticks) % 2:
+            continue
+        for opening, closing in zip(ticks[::2], ticks[1::2], strict=True):
+            edits += [(opening, opening + 1, "repr("), (closing, closing + 1, ")")]
     return edits
+
+
+_LINE = re.compile(r"[^\r\n]*(?=[\r\n]|\Z)")
 
 
 _REWRITES: tuple[Callable[[str, int, int], list[Edit]], ...] = (

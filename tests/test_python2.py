@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from sg_scope_lint.python2 import as_python3
+from sg_scope_lint.python2 import MAX_REWRITES, as_python3
 
 
 def calls_by_line(source: bytes) -> list[tuple[int, str]]:
@@ -96,3 +96,11 @@ def test_the_declared_encoding_is_kept() -> None:
 ])
 def test_errors_no_rewrite_explains_leave_the_file_alone(source: bytes) -> None:
     assert as_python3(source) is None
+
+
+def test_a_long_python2_module_takes_one_rewrite_per_kind_not_per_line() -> None:
+    body = "".join(f"def f{i}(x):\n    print 'value %s' % x, `x`\n    return {i}L\n\n"
+                   for i in range(600))
+    rewritten = as_python3(body.encode())
+    assert MAX_REWRITES < 600 and rewritten is not None  # more print lines than rewrites
+    assert rewritten.count(b"print(") == 600 and b"`" not in rewritten
