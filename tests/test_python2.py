@@ -5,6 +5,9 @@ from __future__ import annotations
 import ast
 
 import pytest
+from fuzz_strategies import mutated_snippets
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sg_scope_lint.python2 import MAX_REWRITES, as_python3
 
@@ -104,3 +107,20 @@ def test_a_long_python2_module_takes_one_rewrite_per_kind_not_per_line() -> None
     rewritten = as_python3(body.encode())
     assert MAX_REWRITES < 600 and rewritten is not None  # more print lines than rewrites
     assert rewritten.count(b"print(") == 600 and b"`" not in rewritten
+
+
+PYTHON2_LINES = [
+    "print 'a', b", "print >>f, `x`", "except E, e:", "raise E, 'm'", "x = 0755 + 10L",
+    "s = ur'\\d'", "if a <> b: print a", "\tprint x", "    y = sg.client.templates.get()",
+    "def f(x):", "try:", "    pass", "'''", '"print x"', "# print x", "(", ")", "exec code",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PYTHON2_LINES), max_size=12) | mutated_snippets())
+def test_rewrites_never_raise_and_keep_every_line(source: list[str] | bytes) -> None:
+    data = source if isinstance(source, bytes) else "\n".join(source).encode()
+    rewritten = as_python3(data)
+    if rewritten is not None:
+        assert rewritten.count(b"\n") == data.count(b"\n")
+        ast.parse(rewritten)
