@@ -547,12 +547,12 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                 continue
             analysis = analyses.get(source.path)
             if analysis is not None:
-                # The exporting file itself is not re-read; another file of the same name (a
-                # namespace package's `sendgrid.py` beside its `constants/sendgrid.py`) may be.
-                exporter = not changed_exports.isdisjoint(analysis.exports)
-                if not exporter and any(
-                        name in changed_exports or name.rpartition(".")[0] in modules
-                        for name in analysis.imports):
+                # Names of its own module do not send a file back (its own exports changed);
+                # names of other modules do, also when a file of the same name (a namespace
+                # package's `sendgrid.py` beside its `constants/sendgrid.py`) exported them.
+                own = source.module + "."
+                if any((name in changed_exports or name.rpartition(".")[0] in modules)
+                       and not name.startswith(own) for name in analysis.imports):
                     reached[source.path] = source
             elif source.module in modules:
                 continue
