@@ -447,8 +447,6 @@ def _export_under_imported_names(exports: dict[str, Value], analyses: list[Modul
                     named = owners.named_as(module)
                     if named is not None:
                         aliases[module] = named
-    if not aliases:
-        return
     for imported_as, named in aliases.items():
         for qualname, value in list(exports.items()):
             if qualname.startswith(named + "."):
