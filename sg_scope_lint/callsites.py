@@ -338,7 +338,10 @@ def _star_exports(evaluator: Evaluator, collector: Collector) -> tuple[dict[str,
             head = rest.partition(".")[0]
             if head in bound:
                 continue
-            winner = evaluator.star_names(head)[0]
+            candidates = evaluator.star_names(head)
+            if not candidates:  # facts that disagree (an export said to be unbound): skip
+                continue
+            winner = candidates[0]
             if winner == f"{star}.{head}":
                 exports[f"{collector.module_name}.{rest}"] = value
             else:

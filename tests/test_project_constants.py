@@ -48,3 +48,18 @@ def test_only_the_asking_and_the_asked_modules_are_read_again(
         "app/relay.py": 3,
     }
     assert "app/forms.py" not in analysed  # imports the settings, sends nothing
+
+
+def test_a_star_export_also_said_to_be_unbound_does_not_stop_the_analysis() -> None:
+    """Facts from different rounds may disagree; the module is still analysed, not crashed."""
+    import libcst as cst
+
+    from sg_scope_lint.callsites import analyse_module
+    from sg_scope_lint.symbols import ProjectFacts, Str
+
+    source = b"from app.base import *\nimport smtplib\nsmtplib.SMTP(MAIL_SERVER)\n"
+    facts = ProjectFacts(exports={"app.base.MAIL_SERVER": Str(("smtp.sendgrid.net",))},
+                         unbound=frozenset({"app.base.MAIL_SERVER"}))
+    analysis = analyse_module(cst.parse_module(source), "app/settings.py", "app.settings", False,
+                              facts, source)
+    assert "app.settings.MAIL_SERVER" not in analysis.exports
