@@ -1,6 +1,6 @@
 """Build the pinned benchmark corpus: five sdists' package sources plus injected SendGrid modules.
 
-    python benchmarks/corpus.py [DIR] [--no-sendgrid] [--force]
+    python benchmarks/corpus.py [DIR] [--no-sendgrid | --monorepo] [--force]
 
 DIR (default `~/.cache/sg-scope-lint-bench`) receives:
 
@@ -8,6 +8,8 @@ DIR (default `~/.cache/sg-scope-lint-bench`) receives:
     corpus/                 their package `.py` files plus ~1% new modules that use SendGrid
     expected-calls.json     every SendGrid call in corpus/: file, line, method, path
     corpus-no-sendgrid/     (--no-sendgrid) the same files without the injected modules
+    corpus-monorepo/        (--monorepo) the same files, ~1% of them with SendGrid code
+                            appended, and expected-calls-monorepo.json
 
 Everything is decided by this file: the pins, the seed and the templates. The same script gives
 byte-identical trees on any machine; a tree is rebuilt when this file changes (or with --force).
@@ -508,6 +510,163 @@ def inject(root: Path, seed: int = SEED) -> tuple[list[Injected], list[Call]]:
     return injected, calls
 
 
+# ------------------------------------------------------------------------------------ monorepo
+#
+# The monorepo variant does not add modules: it appends SendGrid code to ~1% of the *existing*
+# modules, chosen with the seed, so each keeps its own classes and functions and every module of
+# the tree that imported it still does. That is how real projects look (the mailer lives in
+# `utils.py` next to everything else) and what makes a project analysis expensive: the modules
+# that mention SendGrid are imported all over the tree.
+
+_APPENDED_CHAINS = '''
+
+# SendGrid usage appended by sg-scope-lint's benchmarks/corpus.py (monorepo variant).
+import os as _sendgrid_os  # noqa: E402
+from sendgrid import SendGridAPIClient as _SendGridAPIClient  # noqa: E402
+from sendgrid.helpers.mail import Mail as _SendGridMail  # noqa: E402
+
+sendgrid_client = _SendGridAPIClient(_sendgrid_os.environ.get("SENDGRID_API_KEY"))
+
+
+def sendgrid_template_version_{n}(template_id, version_id):
+    templates = sendgrid_client.client.templates
+    version = templates._(template_id).versions._(version_id)
+    return version.get()  #@ GET /v3/templates/{{template_id}}/versions/{{version_id}}
+
+
+def sendgrid_list_{n}(list_id):
+    lists = sendgrid_client.client.marketing.lists
+    response = lists._(list_id).get()  #@ GET /v3/marketing/lists/{{id}}
+    return response.body
+
+
+def sendgrid_notify_{n}(to_email, subject, text):
+    message = _SendGridMail(from_email="ops@example.com", to_emails=to_email, subject=subject,
+                            plain_text_content=text)
+    return sendgrid_client.send(message)  #@ POST /v3/mail/send
+'''
+
+_APPENDED_CLASS = '''
+
+# SendGrid usage appended by sg-scope-lint's benchmarks/corpus.py (monorepo variant).
+import sendgrid as _sendgrid  # noqa: E402
+
+
+class SendGridSuppressions{n}:
+    def __init__(self, api_key):
+        self.sg = _sendgrid.SendGridAPIClient(api_key=api_key)
+
+    def bounce(self, email):
+        bounces = self.sg.client.suppression.bounces
+        return bounces._(email).get()  #@ GET /v3/suppression/bounces/{{email}}
+
+    def forget_bounce(self, email):
+        return self.sg.client.suppression.bounces._(email).delete()  #@ DELETE /v3/suppression/bounces/{{email}}
+'''
+
+# A pair across modules: the caller builds the client and passes it to a function appended to
+# another chosen module, whose appended code never mentions SendGrid.
+_APPENDED_CALLER = '''
+
+# SendGrid usage appended by sg-scope-lint's benchmarks/corpus.py (monorepo variant).
+import os as _sendgrid_os  # noqa: E402
+from sendgrid import SendGridAPIClient as _SendGridAPIClient  # noqa: E402
+from {other} import search_contacts_{n} as _search_contacts_{n}  # noqa: E402
+
+
+def sendgrid_search_{n}(query):
+    client = _SendGridAPIClient(_sendgrid_os.environ["SENDGRID_API_KEY"])
+    return _search_contacts_{n}(client, query)
+'''
+
+_APPENDED_CALLEE = '''
+
+
+def search_contacts_{n}(client, query):
+    contacts = client.client.marketing.contacts
+    return contacts.search.post(request_body={{"query": query}})  #@ POST /v3/marketing/contacts/search
+'''
+
+
+def _append(root: Path, relative: PurePosixPath, text: str) -> tuple[Injected, list[Call]]:
+    """Append `text` to an existing module; its `#@` marks become calls at the file's lines."""
+    target = root / relative
+    original = target.read_text(encoding="utf-8")
+    if not original.endswith("\n"):
+        original += "\n"
+    offset = original.count("\n")
+    lines: list[str] = []
+    calls: list[Call] = []
+    for number, line in enumerate(text.split("\n"), start=offset + 1):
+        mark = _MARK.search(line)
+        if mark:
+            calls.append(Call(relative.as_posix(), number, mark["method"], mark["path"]))
+            line = line[:mark.start()]
+        lines.append(line.rstrip())
+    content = original + "\n".join(lines).rstrip("\n") + "\n"
+    target.write_text(content, encoding="utf-8")
+    return Injected(relative.as_posix(), content.count("\n"),
+                    "sendgrid" in content.lower()), calls
+
+
+def _module_of(root: Path, path: Path) -> str | None:
+    """The dotted name `path` is imported by, None when a folder on the way is no package."""
+    stem = [] if path.name == "__init__.py" else [path.stem]
+    package = _dotted(root, path.parent)
+    if not package:
+        return None
+    return ".".join([package, *stem])
+
+
+def append_sendgrid(root: Path, seed: int = SEED) -> tuple[list[Injected], list[Call]]:
+    """Append SendGrid code to ~INJECT_FRACTION of the existing modules; return them and calls.
+
+    Only modules that parse as Python 3 and are inside packages are chosen (the pair's callee
+    must be importable by name). The kinds go round: chains on a module-level client, a class
+    holding a client on `self`, and a pair where a client crosses into another module.
+    """
+    import ast
+    import warnings
+
+    rng = random.Random(seed)
+    candidates = []
+    for path in sorted(root.rglob("*.py")):
+        if _module_of(root, path) is None:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(path.read_bytes())
+        except (SyntaxError, ValueError):
+            continue
+        candidates.append(path)
+    target = max(3, round(len(candidates) * INJECT_FRACTION))
+    chosen = rng.sample(candidates, target + target // 3 + 1)
+    injected: list[Injected] = []
+    calls: list[Call] = []
+    kinds = (_APPENDED_CHAINS, _APPENDED_CLASS, None)
+    number = 0
+    while len(injected) < target and chosen:
+        number += 1
+        path = chosen.pop()
+        relative = PurePosixPath(path.relative_to(root).as_posix())
+        template = kinds[number % len(kinds)]
+        if template is not None:
+            text = template.format(n=number)
+        else:
+            callee = chosen.pop()
+            other = _module_of(root, callee)
+            module, found = _append(root, PurePosixPath(callee.relative_to(root).as_posix()),
+                                    _APPENDED_CALLEE.format(n=number))
+            injected.append(module)
+            calls.extend(found)
+            text = _APPENDED_CALLER.format(n=number, other=other)
+        module, found = _append(root, relative, text)
+        injected.append(module)
+        calls.extend(found)
+    return injected, calls
+
+
 # ------------------------------------------------------------------------------------ the build
 
 
@@ -525,14 +684,18 @@ def _count_lines(root: Path) -> tuple[int, int]:
 
 
 def build(directory: Path = DEFAULT_DIR, sendgrid: bool = True, force: bool = False,
-          log: Callable[[str], None] | None = None) -> Corpus:
-    """Build (or reuse, when up to date) `corpus/` or `corpus-no-sendgrid/` in `directory`."""
+          log: Callable[[str], None] | None = None, monorepo: bool = False) -> Corpus:
+    """Build (or reuse, when up to date) `corpus/`, `corpus-no-sendgrid/` or, with `monorepo`,
+    `corpus-monorepo/` (SendGrid code appended to existing modules) in `directory`."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     directory = directory.expanduser().absolute()
-    name = "corpus" if sendgrid else "corpus-no-sendgrid"
+    name = "corpus-monorepo" if monorepo else "corpus" if sendgrid else "corpus-no-sendgrid"
     root = directory / name
     stamp = directory / f"{name}.stamp"
-    expected = directory / "expected-calls.json" if sendgrid else None
+    expected = None
+    if sendgrid or monorepo:
+        expected = directory / ("expected-calls-monorepo.json" if monorepo
+                                else "expected-calls.json")
     fingerprint = _fingerprint(name)
     up_to_date = (root.is_dir() and stamp.is_file() and (expected is None or expected.is_file())
                   and stamp.read_text(encoding="utf-8").strip() == fingerprint)
@@ -548,8 +711,8 @@ def build(directory: Path = DEFAULT_DIR, sendgrid: bool = True, force: bool = Fa
         for pin in PINS:
             extract_sources(sdists[pin], pin, scratch)
         (scratch / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-        if sendgrid:
-            injected, calls = inject(scratch)
+        if sendgrid or monorepo:
+            injected, calls = append_sendgrid(scratch) if monorepo else inject(scratch)
             document = {
                 "corpus": name,
                 "seed": SEED,
@@ -579,10 +742,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help=f"where to build (default: {DEFAULT_DIR})")
     parser.add_argument("--no-sendgrid", action="store_true",
                         help="build corpus-no-sendgrid/: the same files, no injected modules")
+    parser.add_argument("--monorepo", action="store_true",
+                        help="build corpus-monorepo/: SendGrid code appended to ~1%% of the "
+                             "existing modules instead of new ones")
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
     args = parser.parse_args(argv)
     try:
-        corpus = build(args.directory, sendgrid=not args.no_sendgrid, force=args.force)
+        corpus = build(args.directory, sendgrid=not args.no_sendgrid, force=args.force,
+                       monorepo=args.monorepo)
     except CorpusError as error:
         print(f"corpus: error: {error}", file=sys.stderr)
         return 1
