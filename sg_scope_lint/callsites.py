@@ -265,7 +265,8 @@ def _exports(evaluator: Evaluator, collector: Collector,
                         members[method] = member
             attributes = evaluator.instance_attributes(value)
             if attributes or members:
-                exports[qualname] = Factory(qualname, Instance(qualname, attributes))
+                exports[qualname] = Factory(qualname, Instance(qualname, attributes,
+                                                               bool(members)))
                 exports.update(members)
         elif transferable(value):
             exports[qualname] = value

@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="an extra rules file to load after the bundled ones (repeatable)")
     common.add_argument("--no-cache", action="store_true",
                         help=f"do not read or write the analysis cache ({CACHE_DIRECTORY}/)")
+    common.add_argument("--stats", action="store_true",
+                        help="print on stderr how many files were read and analysed, and how "
+                             "often (a run from the cache analyses none)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes to analyse files on (default: every core)")
 
@@ -259,7 +262,14 @@ def _validate(files: list[Path]) -> int:
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
     progress = _progress_bar if sys.stderr.isatty() else None
     cache = AnalysisCache(None if args.no_cache else config.root)
-    return scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress, cache)
+    result = scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress, cache)
+    if args.stats:
+        stats = result.stats
+        rounds = " + ".join(str(size) for size in stats.rounds) or "none"
+        _err(f"sg-scope-lint: {stats.files} file(s) read, {stats.analysed} analysed "
+             f"{stats.analyses} time(s) in all (at most {stats.most_analyses} time(s) one file); "
+             f"files per round: {rounds}")
+    return result
 
 
 def _progress_bar(done: int, total: int) -> None:

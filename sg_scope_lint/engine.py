@@ -6,6 +6,7 @@ import contextlib
 import functools
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from .types import (
     Match,
     RawCall,
     ScanResult,
+    ScanStats,
     Unknown,
     Unresolved,
 )
@@ -229,8 +231,10 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     cache = cache or AnalysisCache(None)
     owners = _ConstantOwners(files, by_module)
+    analysed: Counter[Path] = Counter()  # analyses (parses) per file, cached ones left out
+    rounds: list[int] = []
     with contextlib.closing(_Pool(jobs)) as pool:
-        first = _Round(facts, pool, cache)
+        first = _Round(facts, pool, cache, analysed)
         for source in files:
             data = _read(source)
             if isinstance(data, FileReport):
@@ -242,6 +246,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             if might_call_sendgrid(data) or (wrapper_marker and wrapper_marker.search(data)):
                 first.add(source, data)
         pending, results = first.sources, first.finish(progress)
+        rounds.append(len(pending))
         for _ in range(MAX_PROJECT_ROUNDS):
             for source, analysis in zip(pending, results, strict=True):
                 if isinstance(analysis, FileReport):
@@ -257,18 +262,21 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             facts = new_facts
             if not pending:
                 break
-            later = _Round(facts, pool, cache)
+            later = _Round(facts, pool, cache, analysed)
             for source in pending:
                 later.add(source)
             results = later.finish(None)
+            rounds.append(len(pending))
     shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
         reports[path] = report_calls(shown[path], analysis.calls, ruleset)
     for path, data in annotated.items():
         reports[path] = _annotate(reports.get(path, FileReport(shown[path])), data,
                                   ruleset.catalogue)
+    stats = ScanStats(len(files), len(analysed), sum(analysed.values()),
+                      max(analysed.values(), default=0), tuple(rounds))
     return ScanResult(tuple(_with_keys(reports.get(f.path, FileReport(f.shown)),
-                                       keys.get(f.path, ())) for f in files))
+                                       keys.get(f.path, ())) for f in files), stats)
 
 
 def _hard_coded_keys(data: bytes, shown: str) -> tuple[HardCodedKey, ...]:
@@ -330,8 +338,9 @@ class _Round:
     cached ones are taken at once, the others go to the pool when it is wanted, else they are
     analysed here by `finish`. A warm rescan starts no pool and imports no libcst."""
 
-    def __init__(self, facts: ProjectFacts, pool: _Pool, cache: AnalysisCache) -> None:
-        self.facts, self.pool, self.cache = facts, pool, cache
+    def __init__(self, facts: ProjectFacts, pool: _Pool, cache: AnalysisCache,
+                 analysed: Counter[Path]) -> None:
+        self.facts, self.pool, self.cache, self.analysed = facts, pool, cache, analysed
         self.sources: list[_SourceFile] = []
         self.results: list[ModuleAnalysis | FileReport | None] = []  # None: still to come
         self.running: dict[int, Future[ModuleAnalysis | FileReport]] = {}
@@ -343,6 +352,7 @@ class _Round:
         self.results.append(cached)
         if cached is not None:
             return
+        self.analysed[source.path] += 1
         self.waiting.append(len(self.results) - 1)
         if self.pool.wanted(len(self.waiting) + len(self.running)):
             executor = self.pool.start()
@@ -535,11 +545,15 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
             if candidate in by_module:
                 reached[by_module[candidate].path] = by_module[candidate]
     if modules:
-        pattern = _import_pattern(modules)
+        pattern = _import_pattern(_import_names(modules, by_module))
         names = frozenset(module.rpartition(".")[2].encode() for module in modules)
+        # An unread file is reached only when it also names one of the changed exports (or
+        # star-imports): importing the module for its ordinary functions brings no SendGrid
+        # value into the file.
+        exported = _word_pattern({q.rpartition(".")[2] for q in changed_exports}, rb"import\s+\*")
         unread = [source for source in files if source.path not in reached
                   and source.module not in modules and source.path not in analyses]
-        importing = _importing(unread, names, pattern, pool)
+        importing = _importing(unread, names, pattern, exported, pool)
         for source in files:
             if source.path in reached:
                 continue
@@ -560,24 +574,26 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
 
 
 def _importing(sources: list[_SourceFile], names: frozenset[bytes], pattern: re.Pattern[bytes],
-               pool: _Pool | None) -> set[Path]:
-    """The files whose text may import one of the modules; on the pool when it is running."""
+               exported: re.Pattern[bytes], pool: _Pool | None) -> set[Path]:
+    """The files whose text may import one of the modules and name one of their changed
+    exports; on the pool when it is running."""
     paths = [os.fspath(source.path) for source in sources]  # str: cheap to send to workers
     executor = pool.executor if pool is not None else None
     if executor is None or len(paths) < PARALLEL_THRESHOLD:
-        found = _files_importing(paths, names, pattern)
+        found = _files_importing(paths, names, pattern, exported)
     else:
         assert pool is not None
         parts = min(len(paths), pool.workers * 4)  # small parts: workers finish together
         found = [index * parts + start for start, indices in enumerate(executor.map(
             _files_importing, [paths[start::parts] for start in range(parts)],
-            [names] * parts, [pattern] * parts)) for index in indices]
+            [names] * parts, [pattern] * parts, [exported] * parts)) for index in indices]
     return {sources[index].path for index in found}
 
 
-def _files_importing(paths: list[str], names: frozenset[bytes],
-                     pattern: re.Pattern[bytes]) -> list[int]:
-    """The indices of the files that may import one of the modules; unreadable ones may not."""
+def _files_importing(paths: list[str], names: frozenset[bytes], pattern: re.Pattern[bytes],
+                     exported: re.Pattern[bytes]) -> list[int]:
+    """The indices of the files that may import one of the modules and name one of their
+    exports; unreadable ones may not."""
     found = []
     for index, path in enumerate(paths):
         try:
@@ -586,10 +602,17 @@ def _files_importing(paths: list[str], names: frozenset[bytes],
         except OSError:
             continue
         # A file can only import a module whose last name it contains: a substring test
-        # (C speed) spares the regex on nearly every file of a large tree.
-        if any(name in data for name in names) and pattern.search(data):
+        # (C speed) spares the regexes on nearly every file of a large tree.
+        if any(name in data for name in names) and pattern.search(data) and \
+                exported.search(data):
             found.append(index)
     return found
+
+
+def _word_pattern(words: set[str], *extra: bytes) -> re.Pattern[bytes]:
+    """Any of `words` as a whole word, or any of the `extra` expressions."""
+    alternatives = [rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"]
+    return re.compile(b"|".join(alternatives + list(extra)))
 
 
 def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:
@@ -600,14 +623,39 @@ def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:
     return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b")
 
 
+def _import_names(modules: set[str], by_module: dict[str, _SourceFile]) -> set[str]:
+    """The dotted names other files may import `modules` by: each module's own, and, for a file
+    in folders without `__init__.py`, the longer names its path gives (`core.settings` for the
+    module `settings` in `core/settings.py`)."""
+    names = set(modules)
+    for module in modules:
+        source = by_module.get(module)
+        if source is None:
+            continue
+        parts = Path(source.shown).with_suffix("").parts
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        dotted = ".".join(parts)
+        if all(part.isidentifier() for part in parts) and dotted.endswith("." + module):
+            names.update(".".join(parts[start:]) for start in range(len(parts) - 1))
+    return names
+
+
 def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
-    """A cheap byte test for files that may import one of `modules` (absolute or relative)."""
+    """A cheap byte test for files that may import one of `modules`: `import a.b.c`,
+    `from a.b.c import x`, `from a.b import c` (also in parentheses over several lines), and,
+    for a module inside a package, the relative forms of the last two."""
     alternatives = []
     for module in sorted(modules):
-        _, _, last = module.rpartition(".")
-        alternatives.append(re.escape(module))
-        alternatives.append(rf"from\s+\.*{re.escape(last)}\s+import")
-        alternatives.append(rf"from\s+[\w.]*\s+import\s[^\n]*\b{re.escape(last)}\b")
+        parent, _, last = module.rpartition(".")
+        dotted, name = re.escape(module), re.escape(last)
+        alternatives.append(rf"\bimport\s[^\n]*\b{dotted}\b")
+        alternatives.append(rf"\bfrom\s+{dotted}\s+import\b")
+        if parent:
+            alternatives.append(rf"\bfrom\s+{re.escape(parent)}\s+import\s+"
+                                rf"(?:\([^)]*|[^\n]*)\b{name}\b")
+            alternatives.append(rf"\bfrom\s+\.+(?:[\w.]*\.)?{name}\s+import\b")
+            alternatives.append(rf"\bfrom\s+\.+[\w.]*\s+import\s+(?:\([^)]*|[^\n]*)\b{name}\b")
     return re.compile("|".join(alternatives).encode())
 
 

@@ -51,7 +51,6 @@ from .strings import (
 from .symbols import (
     DEFAULT_KEY,
     HARD_CODED_KEY,
-    TRANSFERABLE,
     UNKNOWN_KEY,
     Binding,
     Chain,
@@ -98,6 +97,11 @@ class Evaluator:
         # Names of other modules whose string (`ProjectFacts.constants`) an evaluation used:
         # still wanted, so the answer stays while this module relies on it.
         self.constants_read: set[str] = set()
+        # Classes whose methods the project exports (helpers, factories): their instances
+        # matter to SendGrid even without a SendGrid attribute (see `transferable`).
+        self.classes_with_members = frozenset(
+            qualname.rpartition(".")[0] for qualname, value in facts.exports.items()
+            if isinstance(value, (Helper, Factory)))
 
     def value(self, node: cst.BaseExpression, scope: Scope, order: int) -> Value:
         if isinstance(node, cst.Name):
@@ -493,7 +497,8 @@ class Evaluator:
         if isinstance(function, Function):
             return self.first_known(list(function.scope.returns))
         if isinstance(function, Class):
-            return Instance(function.qualname, self.instance_attributes(function))
+            return Instance(function.qualname, self.instance_attributes(function),
+                            function.qualname in self.classes_with_members)
         if isinstance(function, Factory):
             return function.returns
         if isinstance(function, Member) and function.name in ("_", "version"):
@@ -877,8 +882,25 @@ def attribute_of(base: Value, name: str) -> Value:
 
 
 def transferable(value: Value) -> bool:
+    """Whether a value matters to SendGrid, and so may cross into another module (through an
+    import, an argument or a return).
+
+    Only SendGrid values travel: clients, partial chains, mail-only clients, SendGrid base URLs
+    and SMTP relay hosts, and factories and instances that hold one (or whose class has
+    request helpers). An instance of an ordinary project class, or a factory of one, stays in
+    its module: were it to travel, every module it reaches would be analysed again, and those
+    modules' own ordinary values would travel on, through most of a large tree, without ever
+    changing a finding. This is sound for what the tool reports because a finding needs a
+    SendGrid value at the call: an ordinary value cannot become one in another module. It is
+    not where the SendGrid value sits inside a container (a dict of clients) or is produced by
+    a method of an ordinary object; those were not followed before either.
+    """
     if isinstance(value, (Client, Chain)):
         return not value.guessed
     if isinstance(value, Str):  # a SendGrid base URL, or SendGrid's SMTP relay
         return api_path(value.pieces) is not None or literal_text(value) in SMTP_HOSTS
-    return isinstance(value, TRANSFERABLE)
+    if isinstance(value, Instance):
+        return value.sends or any(transferable(v) for _, v in value.attributes)
+    if isinstance(value, Factory):
+        return transferable(value.returns)
+    return isinstance(value, MailOnly)

@@ -132,7 +132,10 @@ def snapshot(roots: Iterable[str], exclude: Sequence[str], inputs: Iterable[str]
 
 
 def replay(args: Sequence[str]) -> Answer | None:
-    """The recorded answer of this very run, when nothing it depends on has changed."""
+    """The recorded answer of this very run, when nothing it depends on has changed (never for
+    `--stats`, which reports what this run costs)."""
+    if "--stats" in args:
+        return None
     cwd = os.getcwd()
     path = record_path(project_root(cwd), args, cwd)
     try:

@@ -169,10 +169,15 @@ class Factory:
 
 @dataclass(frozen=True, slots=True)
 class Instance:
-    """An instance of a project class: the SendGrid values found on its attributes."""
+    """An instance of a project class: the SendGrid values found on its attributes.
+
+    `sends` marks a class with methods that matter to SendGrid (helpers whose callers describe
+    the request, factories): its instances matter to other modules even with no such attribute.
+    """
 
     qualname: str
     attributes: tuple[tuple[str, Value], ...]
+    sends: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +217,6 @@ class Request(NamedTuple):
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session
           | HttpRequest | Fetcher | Fetch | UrlOpen | UrlRequest | Connection | ConnectionRequest
           | Function | Class | Factory | Instance | Helper | None)
-# Values worth carrying to another module: through an import, an argument or a return.
-TRANSFERABLE = (Client, Chain, MailOnly, Factory, Instance)
 
 
 @dataclass(frozen=True)

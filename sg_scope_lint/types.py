@@ -236,10 +236,27 @@ class FileReport:
 
 
 @dataclass(frozen=True, slots=True)
+class ScanStats:
+    """What a project scan cost: how many files it read, and how often it analysed them.
+
+    `rounds` holds the number of files analysed in each round of the project analysis (the
+    first round reads the files that mention SendGrid, later ones the files a SendGrid value of
+    another module reaches); `most_analyses` is the most times any one file was analysed.
+    """
+
+    files: int = 0
+    analysed: int = 0
+    analyses: int = 0
+    most_analyses: int = 0
+    rounds: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ScanResult:
-    """The reports of every scanned file, in path order."""
+    """The reports of every scanned file, in path order, and what the scan cost."""
 
     files: tuple[FileReport, ...] = field(default_factory=tuple)
+    stats: ScanStats = field(default_factory=ScanStats, compare=False)
 
     @property
     def matches(self) -> tuple[Match, ...]:
