@@ -550,7 +550,7 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
         # An unread file is reached only when it also names one of the changed exports (or
         # star-imports): importing the module for its ordinary functions brings no SendGrid
         # value into the file.
-        exported = _word_pattern({q.rpartition(".")[2] for q in changed_exports}, rb"import\s+\*")
+        exported = frozenset(q.rpartition(".")[2].encode() for q in changed_exports)
         unread = [source for source in files if source.path not in reached
                   and source.module not in modules and source.path not in analyses]
         importing = _importing(unread, names, pattern, exported, pool)
@@ -574,7 +574,7 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
 
 
 def _importing(sources: list[_SourceFile], names: frozenset[bytes], pattern: re.Pattern[bytes],
-               exported: re.Pattern[bytes], pool: _Pool | None) -> set[Path]:
+               exported: frozenset[bytes], pool: _Pool | None) -> set[Path]:
     """The files whose text may import one of the modules and name one of their changed
     exports; on the pool when it is running."""
     paths = [os.fspath(source.path) for source in sources]  # str: cheap to send to workers
@@ -591,9 +591,9 @@ def _importing(sources: list[_SourceFile], names: frozenset[bytes], pattern: re.
 
 
 def _files_importing(paths: list[str], names: frozenset[bytes], pattern: re.Pattern[bytes],
-                     exported: re.Pattern[bytes]) -> list[int]:
+                     exported: frozenset[bytes]) -> list[int]:
     """The indices of the files that may import one of the modules and name one of their
-    exports; unreadable ones may not."""
+    changed exports (or star-import); unreadable ones may not."""
     found = []
     for index, path in enumerate(paths):
         try:
@@ -601,18 +601,17 @@ def _files_importing(paths: list[str], names: frozenset[bytes], pattern: re.Patt
                 data = file.read()
         except OSError:
             continue
-        # A file can only import a module whose last name it contains: a substring test
-        # (C speed) spares the regexes on nearly every file of a large tree.
-        if any(name in data for name in names) and pattern.search(data) and \
-                exported.search(data):
+        # Substring tests first (C speed): a file can only use an export whose name it
+        # contains, and only import a module whose last name it contains; the regexes then
+        # run on the few files left.
+        if not (any(name in data for name in exported) or _STAR_IMPORT.search(data)):
+            continue
+        if any(name in data for name in names) and pattern.search(data):
             found.append(index)
     return found
 
 
-def _word_pattern(words: set[str], *extra: bytes) -> re.Pattern[bytes]:
-    """Any of `words` as a whole word, or any of the `extra` expressions."""
-    alternatives = [rb"\b(?:" + b"|".join(re.escape(w.encode()) for w in sorted(words)) + rb")\b"]
-    return re.compile(b"|".join(alternatives + list(extra)))
+_STAR_IMPORT = re.compile(rb"import\s*\*")
 
 
 def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:
@@ -649,14 +648,16 @@ def _import_pattern(modules: set[str]) -> re.Pattern[bytes]:
     for module in sorted(modules):
         parent, _, last = module.rpartition(".")
         dotted, name = re.escape(module), re.escape(last)
-        alternatives.append(rf"\bimport\s[^\n]*\b{dotted}\b")
-        alternatives.append(rf"\bfrom\s+{dotted}\s+import\b")
+        alternatives.append(rf"import\s[^\n]*\b{dotted}\b")
+        alternatives.append(rf"from\s+{dotted}\s+import\b")
         if parent:
-            alternatives.append(rf"\bfrom\s+{re.escape(parent)}\s+import\s+"
+            alternatives.append(rf"from\s+{re.escape(parent)}\s+import\s+"
                                 rf"(?:\([^)]*|[^\n]*)\b{name}\b")
-            alternatives.append(rf"\bfrom\s+\.+(?:[\w.]*\.)?{name}\s+import\b")
-            alternatives.append(rf"\bfrom\s+\.+[\w.]*\s+import\s+(?:\([^)]*|[^\n]*)\b{name}\b")
-    return re.compile("|".join(alternatives).encode())
+            alternatives.append(rf"from\s+\.+(?:[\w.]*\.)?{name}\s+import\b")
+            alternatives.append(rf"from\s+\.+[\w.]*\s+import\s+(?:\([^)]*|[^\n]*)\b{name}\b")
+    # Anchored at the start of a line: the alternatives are tried only where a statement
+    # begins, not at every byte of the file.
+    return re.compile(rb"(?m)^[ \t]*(?:" + "|".join(alternatives).encode() + rb")")
 
 
 def scan_file(path: Path, ruleset: RuleSet) -> FileReport:
