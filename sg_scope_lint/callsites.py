@@ -107,7 +107,8 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     constants, further, unbound = _constants(evaluator, facts.wanted.get(path, frozenset()))
     wanted = _wanted(evaluator, collector.calls, requests) | further | passed_on
     return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports),
-                          frozenset(wanted), constants, frozenset(unbound))
+                          frozenset(wanted), constants, frozenset(unbound),
+                          frozenset(collector.module_scope.star_modules))
 
 
 _LOCAL_ROUNDS = 3

@@ -266,9 +266,9 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResu
     if args.stats:
         stats = result.stats
         rounds = " + ".join(str(size) for size in stats.rounds) or "none"
-        _err(f"sg-scope-lint: {stats.files} file(s) read, {stats.analysed} analysed "
-             f"{stats.analyses} time(s) in all (at most {stats.most_analyses} time(s) one file); "
-             f"files per round: {rounds}")
+        _err(f"sg-scope-lint: {stats.files} file(s) read; {stats.analysed} analysed "
+             f"{stats.analyses} time(s) in all, files per round: {rounds}; {stats.parsed} "
+             f"parsed, at most {stats.most_parses} time(s) one file")
     return result
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .annotations import read_annotations
 from .cache import AnalysisCache
 from .discover import display_path
+from .pool import PARALLEL_THRESHOLD, WorkerPool
 from .prefilter import might_call_sendgrid, might_have_annotations
 from .python2 import as_python3
 from .rules import RuleSet, ScopeCatalogue
@@ -37,7 +38,9 @@ from .types import (
 from .wrappers import find_wrappers
 
 if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool only when used
-    from concurrent.futures import Executor, Future
+    from concurrent.futures import Future
+
+    import libcst as cst
 
     from .symbols import ModuleAnalysis, ProjectFacts, Value
 
@@ -96,10 +99,32 @@ def _unknown_base(match: Match) -> Unresolved:
 
 
 def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
-             facts: ProjectFacts | None) -> ModuleAnalysis | FileReport:
-    import libcst as cst
-
+             facts: ProjectFacts | None, keep: bool = False) -> ModuleAnalysis | FileReport:
+    """Parse and analyse one module; with `keep`, its tree is kept for a later round of the
+    same scan (`parsed.TREES`) and taken from there when it is already."""
     from .callsites import analyse_module
+    from .parsed import TREES
+
+    kept = TREES.get(path, data) if keep else None
+    if kept is not None:
+        module, source = kept
+    else:
+        parsed = _parse(data, path)
+        if isinstance(parsed, FileReport):
+            return parsed
+        module, source = parsed
+        if keep:
+            TREES.put(path, data, module, source)
+    try:
+        return analyse_module(module, path, module_name, is_package, facts, source)
+    except RecursionError:
+        return _error(path, 1, 1, "the file is nested too deeply to analyse")
+
+
+def _parse(data: bytes, path: str) -> tuple[cst.Module, bytes] | FileReport:
+    """The module's tree and the source it holds (Python 2 source is read as Python 3), or
+    the file's error."""
+    import libcst as cst
 
     if _too_deep_for_libcst(data):
         return _error(path, 1, 1, "the file is nested too deeply to analyse safely "
@@ -120,10 +145,7 @@ def _analyse(data: bytes, path: str, module_name: str, is_package: bool,
         return _error(path, 1, 1, f"cannot decode the file: {exc}")
     except RecursionError:
         return _error(path, 1, 1, "the file is nested too deeply to parse")
-    try:
-        return analyse_module(module, path, module_name, is_package, facts, data)
-    except RecursionError:
-        return _error(path, 1, 1, "the file is nested too deeply to analyse")
+    return module, data
 
 
 # libcst's native parser crashes the whole process (not an exception) on expressions a few
@@ -231,10 +253,14 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     cache = cache or AnalysisCache(None)
     owners = _ConstantOwners(files, by_module)
-    analysed: Counter[Path] = Counter()  # analyses (parses) per file, cached ones left out
+    analysed: Counter[Path] = Counter()  # analyses per file, cached ones left out
+    parses: Counter[Path] = Counter()  # of those, the ones that parsed the file
     rounds: list[int] = []
-    with contextlib.closing(_Pool(jobs)) as pool:
-        first = _Round(facts, pool, cache, analysed)
+    from .parsed import TREES
+
+    TREES.clear()
+    with contextlib.closing(WorkerPool(jobs, _prepare_worker)) as pool:
+        first = _Round(facts, pool, cache, analysed, parses)
         for source in files:
             data = _read(source)
             if isinstance(data, FileReport):
@@ -262,7 +288,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             facts = new_facts
             if not pending:
                 break
-            later = _Round(facts, pool, cache, analysed)
+            later = _Round(facts, pool, cache, analysed, parses)
             for source in pending:
                 later.add(source)
             results = later.finish(None)
@@ -273,8 +299,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     for path, data in annotated.items():
         reports[path] = _annotate(reports.get(path, FileReport(shown[path])), data,
                                   ruleset.catalogue)
-    stats = ScanStats(len(files), len(analysed), sum(analysed.values()),
-                      max(analysed.values(), default=0), tuple(rounds))
+    TREES.clear()
+    stats = ScanStats(len(files), len(analysed), sum(analysed.values()), len(parses),
+                      max(parses.values(), default=0), tuple(rounds))
     return ScanResult(tuple(_with_keys(reports.get(f.path, FileReport(f.shown)),
                                        keys.get(f.path, ())) for f in files), stats)
 
@@ -290,39 +317,6 @@ def _with_keys(report: FileReport, keys: tuple[HardCodedKey, ...]) -> FileReport
     return replace(report, keys=keys) if keys else report
 
 
-# Below this many files to analyse a process pool costs more than it saves; once started for
-# a scan, it serves every later round whatever its size.
-PARALLEL_THRESHOLD = 8
-
-
-class _Pool:
-    """The scan's worker processes: started on first need, shut down with the scan."""
-
-    def __init__(self, jobs: int | None) -> None:
-        self.workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        self.executor: Executor | None = None
-
-    def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def wanted(self, files: int) -> bool:
-        """Whether `files` analyses go to the pool (starting it when it is not running)."""
-        return self.workers > 1 and (self.executor is not None or files >= PARALLEL_THRESHOLD)
-
-    def start(self) -> Executor:
-        if self.executor is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Workers import libcst themselves, in parallel and while this process goes on
-            # reading the tree; forked before it is imported here, they do not inherit it.
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self.executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
-                                                initializer=_prepare_worker)
-        return self.executor
-
-
 def _prepare_worker() -> None:
     import gc
 
@@ -335,15 +329,17 @@ def _prepare_worker() -> None:
 
 class _Round:
     """One round's analyses, in the order their files are added, begun as they are added:
-    cached ones are taken at once, the others go to the pool when it is wanted, else they are
-    analysed here by `finish`. A warm rescan starts no pool and imports no libcst."""
+    cached ones are taken at once, the others go to the pool when it is wanted (each file to
+    the worker that has its tree), else they are analysed here by `finish`. A warm rescan
+    starts no pool and imports no libcst."""
 
-    def __init__(self, facts: ProjectFacts, pool: _Pool, cache: AnalysisCache,
-                 analysed: Counter[Path]) -> None:
-        self.facts, self.pool, self.cache, self.analysed = facts, pool, cache, analysed
+    def __init__(self, facts: ProjectFacts, pool: WorkerPool, cache: AnalysisCache,
+                 analysed: Counter[Path], parses: Counter[Path]) -> None:
+        self.facts, self.pool, self.cache = facts, pool, cache
+        self.analysed, self.parses = analysed, parses
         self.sources: list[_SourceFile] = []
         self.results: list[ModuleAnalysis | FileReport | None] = []  # None: still to come
-        self.running: dict[int, Future[ModuleAnalysis | FileReport]] = {}
+        self.running: dict[int, Future[tuple[ModuleAnalysis | FileReport, bool]]] = {}
         self.waiting: list[int] = []  # neither cached nor sent to the pool
 
     def add(self, source: _SourceFile, data: bytes | None = None) -> None:
@@ -355,10 +351,11 @@ class _Round:
         self.analysed[source.path] += 1
         self.waiting.append(len(self.results) - 1)
         if self.pool.wanted(len(self.waiting) + len(self.running)):
-            executor = self.pool.start()
             for index in self.waiting:
-                self.running[index] = executor.submit(_analyse_source, self.sources[index],
-                                                      self.facts, self.cache)
+                sent = self.sources[index]
+                self.running[index] = self.pool.submit(
+                    sent.shown, _size(sent, data if index == len(self.results) - 1 else None),
+                    _analyse_source, sent, self.facts, self.cache)
             self.waiting.clear()
 
     def finish(self, progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
@@ -369,13 +366,24 @@ class _Round:
         for index, (source, result) in enumerate(zip(self.sources, self.results, strict=True)):
             if result is None:
                 running = self.running.get(index)
-                result = running.result() if running is not None else _analyse_source(
+                result, parsed = running.result() if running is not None else _analyse_source(
                     source, self.facts, self.cache)
+                if parsed:
+                    self.parses[source.path] += 1
                 done += 1
                 if progress:
                     progress(done, total)
             finished.append(result)
         return finished
+
+
+def _size(source: _SourceFile, data: bytes | None) -> int:
+    if data is not None:
+        return len(data)
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _cached(source: _SourceFile, facts: ProjectFacts, cache: AnalysisCache,
@@ -389,21 +397,26 @@ def _cached(source: _SourceFile, facts: ProjectFacts, cache: AnalysisCache,
     return cache.get(cache.key(data, source.shown, source.module, source.is_package, facts))
 
 
-def _analyse_source(source: _SourceFile, facts: ProjectFacts,
-                    cache: AnalysisCache) -> ModuleAnalysis | FileReport:
+def _analyse_source(source: _SourceFile, facts: ProjectFacts, cache: AnalysisCache
+                    ) -> tuple[ModuleAnalysis | FileReport, bool]:
+    """The file's analysis, and whether this parsed it (not when cached or its tree was kept
+    from an earlier round)."""
+    from .parsed import TREES
+
     data = _read(source)
     if isinstance(data, FileReport):
-        return data
-    if cache.directory is None:  # no key: it hashes the project facts, per file
-        return _analyse(data, source.shown, source.module, source.is_package, facts)
-    key = cache.key(data, source.shown, source.module, source.is_package, facts)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    analysis = _analyse(data, source.shown, source.module, source.is_package, facts)
-    if not isinstance(analysis, FileReport):
+        return data, False
+    key = None
+    if cache.directory is not None:  # no key without a cache: it hashes the project facts
+        key = cache.key(data, source.shown, source.module, source.is_package, facts)
+        cached = cache.get(key)
+        if cached is not None:
+            return cached, False
+    parsed = TREES.get(source.shown, data) is None
+    analysis = _analyse(data, source.shown, source.module, source.is_package, facts, keep=True)
+    if key is not None and not isinstance(analysis, FileReport):
         cache.put(key, analysis)
-    return analysis
+    return analysis, parsed
 
 
 def _read(source: _SourceFile) -> bytes | FileReport:
@@ -426,6 +439,9 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
     for analysis in analyses:
         merged.exports.update(analysis.exports)
     _export_under_imported_names(merged.exports, analyses, owners)
+    # "Not bound there" changes an answer only for a name a star import may bind: of a
+    # module that is not in the project (`os.environ`), other names are never followed.
+    starred = frozenset(star for analysis in analyses for star in analysis.stars)
     for analysis in analyses:
         for qualname, passed in analysis.arguments.items():
             merged.arguments.setdefault(qualname, {}).update(passed)
@@ -434,7 +450,7 @@ def _merge_facts(analyses: Iterable[ModuleAnalysis], wrappers: frozenset[str],
             owner = owners.of(qualname)
             if owner is not None:
                 wanted.setdefault(owner, set()).add(qualname)
-            elif owners.absent(qualname):
+            elif owners.absent(qualname) and qualname.rpartition(".")[0] in starred:
                 unbound.add(qualname)
         unbound.update(analysis.unbound)
     merged.wanted.update((owner, frozenset(names)) for owner, names in sorted(wanted.items()))
@@ -524,12 +540,14 @@ class _ConstantOwners:
 
 def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: ProjectFacts,
              new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
-             pool: _Pool | None = None) -> list[_SourceFile]:
+             pool: WorkerPool | None = None) -> list[_SourceFile]:
     """The files whose view of the project changed between two rounds of facts (the files not
     analysed yet are searched on the pool's workers when it is running)."""
     changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
     changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
     modules = {q.rpartition(".")[0] for q in changed_exports}
+    changed_prefixes = {q.rsplit(".", cut)[0] for q in changed_exports
+                        for cut in range(q.count(".") + 1)}
     reached: dict[Path, _SourceFile] = {}
     # A file asked for new names, and the files whose asked-for strings came back: only those.
     asked = {shown for shown, names in new.wanted.items() if old.wanted.get(shown) != names}
@@ -562,9 +580,11 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
                 # Names of its own module do not send a file back (its own exports changed);
                 # names of other modules do, also when a file of the same name (a namespace
                 # package's `sendgrid.py` beside its `constants/sendgrid.py`) exported them.
+                # An import of one of the changed names, of a class or module holding one,
+                # or a star import of their module: not any import from that module.
                 own = source.module + "."
-                if any((name in changed_exports or name.rpartition(".")[0] in modules)
-                       and not name.startswith(own) for name in analysis.imports):
+                if any(name in changed_prefixes and not name.startswith(own)
+                       for name in analysis.imports) or not modules.isdisjoint(analysis.stars):
                     reached[source.path] = source
             elif source.module in modules:
                 continue
@@ -574,17 +594,15 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
 
 
 def _importing(sources: list[_SourceFile], names: frozenset[bytes], pattern: re.Pattern[bytes],
-               exported: frozenset[bytes], pool: _Pool | None) -> set[Path]:
+               exported: frozenset[bytes], pool: WorkerPool | None) -> set[Path]:
     """The files whose text may import one of the modules and name one of their changed
     exports; on the pool when it is running."""
     paths = [os.fspath(source.path) for source in sources]  # str: cheap to send to workers
-    executor = pool.executor if pool is not None else None
-    if executor is None or len(paths) < PARALLEL_THRESHOLD:
+    if pool is None or not pool.running or len(paths) < PARALLEL_THRESHOLD:
         found = _files_importing(paths, names, pattern, exported)
     else:
-        assert pool is not None
         parts = min(len(paths), pool.workers * 4)  # small parts: workers finish together
-        found = [index * parts + start for start, indices in enumerate(executor.map(
+        found = [index * parts + start for start, indices in enumerate(pool.map(
             _files_importing, [paths[start::parts] for start in range(parts)],
             [names] * parts, [pattern] * parts, [exported] * parts)) for index in indices]
     return {sources[index].path for index in found}

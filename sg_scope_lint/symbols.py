@@ -257,6 +257,7 @@ class ModuleAnalysis:
     wanted: frozenset[str] = frozenset()
     constants: dict[str, Value] = field(default_factory=dict)
     unbound: frozenset[str] = frozenset()  # asked-for names this module does not bind
+    stars: frozenset[str] = frozenset()  # modules it star-imports (`from m import *`)
 
 
 

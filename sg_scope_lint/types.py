@@ -241,13 +241,15 @@ class ScanStats:
 
     `rounds` holds the number of files analysed in each round of the project analysis (the
     first round reads the files that mention SendGrid, later ones the files a SendGrid value of
-    another module reaches); `most_analyses` is the most times any one file was analysed.
+    another module reaches); a file analysed again in a later round is parsed again only when
+    its tree was not kept (`parsed.py`). `most_parses` is the most times one file was parsed.
     """
 
     files: int = 0
     analysed: int = 0
     analyses: int = 0
-    most_analyses: int = 0
+    parsed: int = 0
+    most_parses: int = 0
     rounds: tuple[int, ...] = ()
 
 

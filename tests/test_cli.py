@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sg_scope_lint import engine
 from sg_scope_lint.cli import main
+from sg_scope_lint.pool import WorkerPool
 
 DEMO = "examples/demo-app"
 GOLDEN = Path(__file__).parent / "golden"
@@ -186,10 +186,11 @@ def test_golden_project_scan(project: str, in_repo: Path, capsys, update_golden:
 
 def test_scan_is_identical_on_one_and_many_processes(in_repo: Path, capsys,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sg_scope_lint.engine.PARALLEL_THRESHOLD", 1)  # use the pool
+    monkeypatch.setattr("sg_scope_lint.pool.PARALLEL_THRESHOLD", 1)  # use the pool
+    monkeypatch.setattr("sg_scope_lint.engine.PARALLEL_THRESHOLD", 1)
     started = []
-    start = engine._Pool.start
-    monkeypatch.setattr(engine._Pool, "start", lambda pool: started.append(1) or start(pool))
+    start = WorkerPool.start
+    monkeypatch.setattr(WorkerPool, "start", lambda pool: started.append(1) or start(pool))
     # --no-cache: with the cache, the second run would take every analysis from the first.
     runs = [run(capsys, "scan", "examples", "tests/golden/projects", "--format", "json",
                 "--no-cache", "--jobs", jobs)[1] for jobs in ("1", "2")]

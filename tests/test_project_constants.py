@@ -25,12 +25,15 @@ def test_only_the_asking_and_the_asked_modules_are_read_again(
     analysed: Counter[str] = Counter()
     analyse = engine._analyse
 
-    def counting(data: bytes, path: str, *rest: object) -> object:
+    def counting(data: bytes, path: str, *rest: object, **options: object) -> object:
         analysed[path] += 1
-        return analyse(data, path, *rest)  # type: ignore[arg-type]
+        return analyse(data, path, *rest, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(engine, "_analyse", counting)
-    engine.scan_files(paths, ruleset, jobs=1)
+    stats = engine.scan_files(paths, ruleset, jobs=1).stats
+    # Analysed again in later rounds, each file is parsed once: its tree is kept.
+    assert (stats.parsed, stats.most_parses) == (len(analysed), 1)
+    assert stats.analyses == sum(analysed.values())
     assert analysed == {
         # round 1: every file that mentions SendGrid
         "app/__init__.py": 1,
