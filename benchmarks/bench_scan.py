@@ -1,4 +1,9 @@
-"""Time sg-scope-lint against rg, ruff and flake8 on the pinned corpus and print issue 7's ratios.
+"""Time sg-scope-lint against rg, ruff and flake8 on the pinned corpora; print the goals' ratios.
+
+Two corpora of the same pinned packages: one with new modules that use SendGrid (issue 7's
+goals), and the monorepo one, where SendGrid code is appended to existing modules that the rest
+of the tree imports (issue 14's goals: the project analysis must follow the SendGrid code, not
+the size of the tree).
 
     python benchmarks/bench_scan.py [--dir DIR] [--rounds N] [--flake8] [--python PYTHON]
 
@@ -25,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +70,7 @@ class Command:
     cwd: Path
     ok: frozenset[int] = frozenset({0, 1})  # exit codes that mean "ran": 1 is findings for all
     env: tuple[tuple[str, str], ...] = ()  # set for this command only, over the common ones
+    prepare: Callable[[], None] | None = None  # untimed, before each run (an edit to a file)
 
 
 @dataclass(slots=True)
@@ -99,6 +105,8 @@ def run(command: Command, env: dict[str, str], scratch: Path) -> Run:
     rss = scratch / f"{command.key}.rss"
     timed = os.access(GNU_TIME, os.X_OK)
     argv = (GNU_TIME, "-f", "%M", "-o", str(rss), *command.argv) if timed else command.argv
+    if command.prepare is not None:
+        command.prepare()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(argv, cwd=command.cwd, env={**env, **dict(command.env)},
@@ -162,6 +170,42 @@ def half_tree(root: Path) -> tuple[list[str], int]:
     return list(best), sum(lines[n] for n in best)
 
 
+# ------------------------------------------------------------------------------- monorepo
+
+
+_EDIT_MARK = b"\n# benchmark edit "
+
+
+def _append_comment(path: Path, number: int) -> None:
+    """Change a file's bytes, not its meaning: one comment line, replaced on every edit."""
+    _restore(path)
+    with path.open("ab") as stream:
+        stream.write(_EDIT_MARK.lstrip(b"\n") + str(number).encode() + b"\n")
+
+
+def _restore(path: Path) -> None:
+    data = path.read_bytes()
+    cut = data.find(_EDIT_MARK)
+    if cut != -1:
+        path.write_bytes(data[:cut + 1])
+
+
+_STATS = re.compile(r"(?P<files>\d+) file\(s\) read; (?P<analysed>\d+) analysed "
+                    r"(?P<analyses>\d+) time\(s\) in all, files per round: (?P<rounds>[^;]*); "
+                    r"(?P<parsed>\d+) parsed, at most (?P<most_parses>\d+) time")
+
+
+def _stats(stderr: bytes) -> dict[str, Any]:
+    """The figures of a `--stats` line ({} when there is none)."""
+    text = stderr.decode(errors="replace")
+    found = _STATS.search(text)
+    if found is None:
+        return {}
+    figures: dict[str, Any] = {k: int(v) for k, v in found.groupdict().items() if k != "rounds"}
+    figures["line"] = text[text.rfind("sg-scope-lint:", 0, found.start()):found.end()].strip()
+    return figures
+
+
 # ------------------------------------------------------------------------------- checks
 
 
@@ -221,6 +265,10 @@ class Goal:
 def _fmt(value: float, unit: str) -> str:
     if unit == "x":
         return f"{value:.2f}x"
+    if unit == "":
+        return f"{value:g}"
+    if unit == "%":
+        return f"{value:.1f}%"
     if unit == "lines/s":
         return f"{value:,.0f} lines/s"
     if unit in ("MB", "ms"):
@@ -302,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         full = corpus_module.build(args.dir, sendgrid=True)
         bare = corpus_module.build(args.dir, sendgrid=False)
+        mono = corpus_module.build(args.dir, monorepo=True)
     except corpus_module.CorpusError as error:
         print(f"bench: cannot build the corpus: {error}", file=sys.stderr)
         return 1
@@ -341,6 +390,23 @@ def main(argv: Sequence[str] | None = None) -> int:
              "--jobs", "2"),
         tool("startup", "sg-scope-lint on an empty folder", empty, ".", "--no-cache"),
     ]
+    assert mono.expected is not None
+    mono_expected = json.loads(mono.expected.read_text(encoding="utf-8"))
+    edited = mono.root / mono_expected["calls"][0]["file"]  # a module that uses SendGrid
+    edits = itertools.count()
+    commands += [
+        Command("mono_ruff", "ruff check --no-cache (monorepo)",
+                (ruff, "check", "--no-cache", "--quiet", "."), mono.root),
+        tool("mono", "sg-scope-lint cold, --jobs 2 (monorepo)", mono.root, ".", "--no-cache",
+             "--jobs", "2"),
+        # The warm run after an edit: each run finds one SendGrid module changed (a comment
+        # added, untimed), so no replay answers it and the cache has every other module.
+        Command("mono_edit", "sg-scope-lint warm, one file edited (monorepo)",
+                (python, "-m", "sg_scope_lint", "scan", ".", "--jobs", "2", "--format", "json"),
+                mono.root, prepare=lambda: _append_comment(edited, next(edits))),
+        tool("mono_file", "sg-scope-lint cold, that file alone", mono.root,
+             edited.relative_to(mono.root).as_posix(), "--no-cache"),
+    ]
     plugin = _text([python, "-c", _PLUGIN_REGISTERED]) == "True"
     if args.flake8:
         commands.append(Command("flake8", "flake8" + (" (with the plugin)" if plugin else ""),
@@ -359,6 +425,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bench: the tool failed (exit {first.code}):\n"
               f"{first.stderr.decode(errors='replace')}", file=sys.stderr)
         return 1
+    shutil.rmtree(mono.root / CACHE_DIRECTORY, ignore_errors=True)
+    _restore(edited)
+    run(tool("mono_fill", "", mono.root, ".", "--jobs", "2"), env, scratch)
+    mono_stats = _stats(run(tool("mono_stats", "", mono.root, ".", "--no-cache", "--jobs", "2",
+                                 "--stats"), env, scratch).stderr)
     libcst_bare = imports_libcst(python, ("scan", ".", "--no-cache", "--format", "json"),
                                  bare.root, env)
     libcst_warm = imports_libcst(python, ("scan", ".", "--format", "json"), full.root, env)
@@ -443,6 +514,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print("\ngoals (issue 7):")
     print("\n".join(goal.line() for goal in goals))
+    mentions = sum(1 for path in mono.root.rglob("*.py")
+                   if b"sendgrid" in path.read_bytes().lower())
+    receivers = sum(1 for m in mono_expected["injected"] if not m["mentions_sendgrid"])
+    mono_peak = max(samples["mono"].rss_kib, default=0) / 1024
+    mono_problems = check_findings(outputs.get("mono", b""), mono_expected)
+    missing = sum(1 for problem in mono_problems if problem.startswith("missing: "))
+    total_calls = len(mono_expected["calls"])
+    print(f"\nmonorepo: {mono.root}: {mono.files} files, {mono.lines:,} lines; SendGrid code "
+          f"appended to {len(mono_expected['injected'])} existing modules, "
+          f"{total_calls} expected calls")
+    if mono_stats:
+        print(f"          --stats: {mono_stats['line']}")
+    mono_goals = [
+        Goal("cold scan / ruff check --no-cache, same tree", m["mono"] / m["mono_ruff"], 1.0,
+             True, detail=f"{m['mono']:.2f} s vs {m['mono_ruff']:.2f} s"),
+        Goal("times any file is parsed in one run",
+             mono_stats.get("most_parses", float("nan")), 1, True, "",
+             detail=f"{mono_stats.get('parsed', '?')} files parsed, "
+                    f"{mono_stats.get('analyses', '?')} analyses"),
+        Goal("files analysed beyond those that mention SendGrid",
+             mono_stats.get("analysed", float("nan")) - mentions, receivers, True, "",
+             detail=f"{mentions} mention SendGrid; the goal: the {receivers} appended "
+                    "modules that receive a client from another module"),
+        Goal("warm run after editing one SendGrid file", m["mono_edit"],
+             0.5 + max(m["mono_file"] - m["startup"], 0.0), True, "s",
+             detail=f"goal: 0.5 s + that file alone cold ({m['mono_file']:.2f} s) minus "
+                    f"start-up ({m['startup']:.2f} s)"),
+        Goal("peak memory (monorepo)", mono_peak, 300, True, "MB",
+             detail="the largest tool process or worker"),
+        Goal("recall of the appended calls", 100 * (total_calls - missing) / total_calls, 100,
+             False, "%", detail=f"{total_calls - missing}/{total_calls}"),
+    ]
+    print("\ngoals (issue 14, monorepo):")
+    print("\n".join(goal.line() for goal in mono_goals))
+
     print("\nfor reference:")
     print(f"  cold full scan / rg -l sendgrid: {m['cold'] / m['rg']:.1f}x; "
           f"start-up on an empty folder: {m['startup']:.3f} s")
@@ -457,6 +563,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"          {problem}")
     if len(problems) > 20:
         print(f"          ... and {len(problems) - 20} more")
+    print(f"  {'PASS' if not mono_problems else 'FAIL'}  monorepo findings match "
+          f"expected-calls-monorepo.json ({total_calls} calls)")
+    for problem in mono_problems[:20]:
+        print(f"          {problem}")
     same = {k: outputs.get(k) == outputs.get("cold") for k in ("cold1", "warm")}
     print(f"  {'PASS' if all(same.values()) else 'FAIL'}  identical output: --jobs 1 "
           f"{'same' if same['cold1'] else 'DIFFERS'}, warm cache "

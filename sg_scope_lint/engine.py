@@ -559,9 +559,13 @@ def _reached(files: list[_SourceFile], by_module: dict[str, _SourceFile], old: P
             if source.shown in asked or (analysis is not None and analysis.wanted & answered):
                 reached[source.path] = source
     for qualname in changed_arguments:
-        for candidate in (qualname.rpartition(".")[0], qualname.rsplit(".", 2)[0]):
-            if candidate in by_module:
-                reached[by_module[candidate].path] = by_module[candidate]
+        # A function's module, else a method's (`module.Class.method`): not the package
+        # around a function's module.
+        candidate = qualname.rpartition(".")[0]
+        if candidate not in by_module:
+            candidate = qualname.rsplit(".", 2)[0]
+        if candidate in by_module:
+            reached[by_module[candidate].path] = by_module[candidate]
     if modules:
         pattern = _import_pattern(_import_names(modules, by_module))
         names = frozenset(module.rpartition(".")[2].encode() for module in modules)
