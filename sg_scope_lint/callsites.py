@@ -251,7 +251,9 @@ def _exports(evaluator: Evaluator, collector: Collector,
     for pending in collector.calls:
         by_scope.setdefault(id(pending.scope), []).append(pending)
     for name, bindings in collector.module_scope.bindings.items():
-        value = evaluator.first_known(list(reversed(bindings)))
+        # An imported name is passed on too: a package's `__init__.py` re-exporting a client
+        # (`from .clients import sg`) is how most projects lay it out.
+        value = evaluator.external(evaluator.first_known(list(reversed(bindings))))
         qualname = f"{collector.module_name}.{name}"
         if isinstance(value, Function):
             member = _member(evaluator, value, by_scope, requests)

@@ -262,7 +262,12 @@ def _validate(files: list[Path]) -> int:
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
     progress = _progress_bar if sys.stderr.isatty() else None
     cache = AnalysisCache(None if args.no_cache else config.root)
-    result = scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress, cache)
+    try:
+        result = scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress,
+                            cache)
+    finally:
+        if progress is not None:
+            _progress_bar(0, 0, 0)  # the counter leaves the screen with the scan
     if args.stats:
         stats = result.stats
         rounds = " + ".join(str(size) for size in stats.rounds) or "none"
@@ -272,11 +277,13 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResu
     return result
 
 
-def _progress_bar(done: int, total: int) -> None:
-    """A one-line counter on a terminal's stderr; never written to pipes or CI logs."""
-    end = "\n" if done == total else ""
+def _progress_bar(done: int, total: int, round_number: int) -> None:
+    """A one-line counter on a terminal's stderr, over every round of the project analysis;
+    never written to pipes or CI logs. `total` 0 clears it."""
+    text = "" if not total else (
+        f"sg-scope-lint: round {round_number}: analysed {done}/{total} files")
     # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
-    sys.stderr.write(f"\rsg-scope-lint: analysed {done}/{total} files{end}")
+    sys.stderr.write(f"\r{text:<60}" + ("" if total else "\r"))
     sys.stderr.flush()
 
 

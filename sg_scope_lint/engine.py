@@ -44,9 +44,16 @@ if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool o
 
     from .symbols import ModuleAnalysis, ProjectFacts, Value
 
-# Values flow between modules for at most this many rounds (a chain of re-exports deeper than
-# this is not followed); each round re-reads only the files whose inputs changed.
-MAX_PROJECT_ROUNDS = 8
+# Values flow between modules for at most this many rounds: a round analyses again only the
+# files whose inputs changed, from the trees kept since their first parse. A file that values
+# still reach when the limit is hit is reported as unresolved (`_stopped`), not dropped.
+MAX_PROJECT_ROUNDS = 32
+
+
+def _stopped(rounds: int) -> str:
+    return (f"the project analysis stopped after {rounds} rounds while SendGrid values of other "
+            "modules were still reaching this module (a chain of re-exports or of calls passing "
+            "a client that deep): its SendGrid calls may be missing here")
 
 
 def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
@@ -201,27 +208,31 @@ class _SourceFile:
     is_package: bool
 
 
-def module_name(path: Path) -> tuple[str, bool]:
-    """The dotted name a file is imported under: parent folders with `__init__.py` are packages."""
+def module_name(path: Path, root: str = "") -> tuple[str, bool]:
+    """The dotted name a file is imported under: parent folders with `__init__.py` are packages,
+    up to `root` (the folder the scan runs in), which is where imports start from even when it
+    has an `__init__.py` of its own."""
     folder, name = os.path.split(os.path.abspath(path))
     is_package = name == "__init__.py"
-    prefix = _package_of(folder)
+    prefix = _package_of(folder, root)
     stem = "" if is_package else os.path.splitext(name)[0]
     return ".".join(part for part in (prefix, stem) if part), is_package
 
 
 @functools.lru_cache(maxsize=4096)
-def _package_of(folder: str) -> str:
-    """The dotted package a folder is, "" when it has no `__init__.py` (cached: a tree shares
-    its folders)."""
+def _package_of(folder: str, root: str = "") -> str:
+    """The dotted package a folder is, "" when it has no `__init__.py` or is the root (cached:
+    a tree shares its folders)."""
     parent, name = os.path.split(folder)
-    if parent == folder or not os.path.isfile(os.path.join(folder, "__init__.py")):
+    if parent == folder or folder == root or \
+            not os.path.isfile(os.path.join(folder, "__init__.py")):
         return ""
-    outer = _package_of(parent)
+    outer = _package_of(parent, root)
     return f"{outer}.{name}" if outer else name
 
 
-Progress = Callable[[int, int], None]
+# Told (files done, files in the round, round number) as the analyses of each round finish.
+Progress = Callable[[int, int, int], None]
 
 
 def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
@@ -235,14 +246,15 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     Files are analysed on `jobs` processes (default: every core); the result does not depend
     on it. One pool serves every round, and round one's files go to it as the walk over the
     tree finds them, so its workers import libcst and parse while the rest is still being read.
-    `progress(done, total)` is told as files of the first round finish. With a `cache`, a
-    module whose bytes and project facts are unchanged is not parsed again.
+    A file is parsed once: a later round takes its tree from the worker that parsed it.
+    `progress(done, total, round)` is told as the files of each round finish. With a `cache`,
+    a module whose bytes and project facts are unchanged is not parsed at all.
     """
     from .symbols import ProjectFacts
 
     _package_of.cache_clear()  # folders may have gained or lost __init__.py since last time
     cwd = os.getcwd()
-    files = [_SourceFile(p, display_path(p, cwd), *module_name(p)) for p in paths]
+    files = [_SourceFile(p, display_path(p, cwd), *module_name(p, cwd)) for p in paths]
     by_module = {f.module: f for f in files}
     reports: dict[Path, FileReport] = {}
     analyses: dict[Path, ModuleAnalysis] = {}
@@ -253,6 +265,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     facts = ProjectFacts(wrappers=ruleset.wrapper_functions)
     cache = cache or AnalysisCache(None)
     owners = _ConstantOwners(files, by_module)
+    stopped: list[_SourceFile] = []  # reached by values when the round limit was hit
     analysed: Counter[Path] = Counter()  # analyses per file, cached ones left out
     parses: Counter[Path] = Counter()  # of those, the ones that parsed the file
     rounds: list[int] = []
@@ -271,9 +284,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
                 annotated[source.path] = data
             if might_call_sendgrid(data) or (wrapper_marker and wrapper_marker.search(data)):
                 first.add(source, data)
-        pending, results = first.sources, first.finish(progress)
+        pending, results = first.sources, first.finish(progress, 1)
         rounds.append(len(pending))
-        for _ in range(MAX_PROJECT_ROUNDS):
+        while True:
             for source, analysis in zip(pending, results, strict=True):
                 if isinstance(analysis, FileReport):
                     reports[source.path] = analysis
@@ -288,14 +301,21 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             facts = new_facts
             if not pending:
                 break
+            if len(rounds) == MAX_PROJECT_ROUNDS:
+                stopped = pending
+                break
             later = _Round(facts, pool, cache, analysed, parses)
             for source in pending:
                 later.add(source)
-            results = later.finish(None)
             rounds.append(len(pending))
+            results = later.finish(progress, len(rounds))
     shown = {f.path: f.shown for f in files}
     for path, analysis in analyses.items():
         reports[path] = report_calls(shown[path], analysis.calls, ruleset)
+    for source in stopped:
+        report = reports.get(source.path, FileReport(source.shown))
+        reports[source.path] = replace(report, unresolved=(*report.unresolved, Unresolved(
+            Location(source.shown, 1, 1), _stopped(len(rounds)), source.module or source.shown)))
     for path, data in annotated.items():
         reports[path] = _annotate(reports.get(path, FileReport(shown[path])), data,
                                   ruleset.catalogue)
@@ -358,8 +378,9 @@ class _Round:
                     _analyse_source, sent, self.facts, self.cache)
             self.waiting.clear()
 
-    def finish(self, progress: Progress | None) -> list[ModuleAnalysis | FileReport]:
-        """Every analysis, in order; `progress(done, total)` told as they come in."""
+    def finish(self, progress: Progress | None, number: int
+               ) -> list[ModuleAnalysis | FileReport]:
+        """Every analysis, in order; `progress(done, total, number)` told as they come in."""
         total = len(self.results)
         done = total - len(self.waiting) - len(self.running)
         finished: list[ModuleAnalysis | FileReport] = []
@@ -372,7 +393,7 @@ class _Round:
                     self.parses[source.path] += 1
                 done += 1
                 if progress:
-                    progress(done, total)
+                    progress(done, total, number)
             finished.append(result)
         return finished
 

@@ -105,7 +105,7 @@ class Evaluator:
 
     def value(self, node: cst.BaseExpression, scope: Scope, order: int) -> Value:
         if isinstance(node, cst.Name):
-            return self._external(self._name(node.value, scope, order))
+            return self.external(self._name(node.value, scope, order))
         if isinstance(node, cst.Attribute):
             owner = scope.instance_class(node.value.value) if isinstance(
                 node.value, cst.Name) else None
@@ -117,7 +117,7 @@ class Evaluator:
             member = self._exported_member(base, node.attr.value)
             if member is not None:
                 return member
-            return self._external(attribute_of(base, node.attr.value))
+            return self.external(attribute_of(base, node.attr.value))
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
@@ -185,7 +185,7 @@ class Evaluator:
                 scope.bindings[name].remove(binding)
             self.cache.clear()
 
-    def _external(self, value: Value) -> Value:
+    def external(self, value: Value) -> Value:
         """An imported name another module of the project binds to a SendGrid value, or to a
         string one of this module's requests asked for."""
         if isinstance(value, Imported):
@@ -200,7 +200,7 @@ class Evaluator:
     def module_constant(self, name: str) -> Value:
         """What a module-level name is bound to at the end of the module (its last binding
         with a known value; a name from `from x import *` is `Imported`)."""
-        return self._external(self._name(name, self.module_scope, 1 << 62))
+        return self.external(self._name(name, self.module_scope, 1 << 62))
 
     def smtp_host_unknown(self, node: cst.Call, scope: Scope, order: int) -> bool:
         """Whether the call opens an SMTP connection to a host not known here, which may be a
