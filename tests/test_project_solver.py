@@ -41,6 +41,19 @@ def calls(result: ScanResult) -> set[tuple[str, int, str, str]]:
             for m in result.matches}
 
 
+def passed_along(depth: int) -> dict[str, str]:
+    """A client made in `pkg/m0.py` and passed down `depth` functions of as many modules; the
+    last one sends `GET /v3/templates` on line 2."""
+    files = {"pkg/__init__.py": "",
+             "pkg/m0.py": CLIENT + "from pkg.m1 import f1\n\n\ndef start():\n    f1(sg)\n"}
+    for n in range(1, depth):
+        files[f"pkg/m{n}.py"] = (f"from pkg.m{n + 1} import f{n + 1}\n\n\n"
+                                 f"def f{n}(client):\n    f{n + 1}(client)\n")
+    files[f"pkg/m{depth}.py"] = (f"def f{depth}(client):\n"
+                                 "    return client.client.templates.get()\n")
+    return files
+
+
 def test_a_client_re_exported_by_a_package_init(tmp_path: Path, ruleset: RuleSet,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     result = scan(tmp_path, {
@@ -70,13 +83,7 @@ def test_an_init_at_the_project_root(tmp_path: Path, ruleset: RuleSet,
 def test_a_client_passed_through_many_functions_of_different_modules(
         tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
     depth = 12
-    files = {"pkg/__init__.py": "",
-             "pkg/m0.py": CLIENT + "from pkg.m1 import f1\n\n\ndef start():\n    f1(sg)\n"}
-    for n in range(1, depth):
-        files[f"pkg/m{n}.py"] = (f"from pkg.m{n + 1} import f{n + 1}\n\n\n"
-                                 f"def f{n}(client):\n    f{n + 1}(client)\n")
-    files[f"pkg/m{depth}.py"] = (f"def f{depth}(client):\n"
-                                 "    return client.client.templates.get()\n")
+    files = passed_along(depth)
     result = scan(tmp_path, files, ruleset, monkeypatch)
     assert calls(result) == {(f"pkg/m{depth}.py", 2, "GET", "/v3/templates")}
     assert result.stats.most_parses == 1
@@ -100,13 +107,7 @@ def test_where_the_analysis_stops_following_it_says_so(
     with the reason, instead of being dropped."""
     monkeypatch.setattr(engine, "MAX_PROJECT_ROUNDS", 2)
     depth = 6
-    files = {"pkg/__init__.py": "",
-             "pkg/m0.py": CLIENT + "from pkg.m1 import f1\n\n\ndef start():\n    f1(sg)\n"}
-    for n in range(1, depth):
-        files[f"pkg/m{n}.py"] = (f"from pkg.m{n + 1} import f{n + 1}\n\n\n"
-                                 f"def f{n}(client):\n    f{n + 1}(client)\n")
-    files[f"pkg/m{depth}.py"] = (f"def f{depth}(client):\n"
-                                 "    return client.client.templates.get()\n")
+    files = passed_along(depth)
     result = scan(tmp_path, files, ruleset, monkeypatch)
     assert not result.matches
     stopped = [u for u in result.unresolved if "stopped" in u.reason]
