@@ -1,4 +1,4 @@
-"""Regenerate sg_scope_lint/cst_fields.py from the installed libcst: `python scripts/update_cst_fields.py`.
+"""Regenerate sg_scope_lint/analysis/cst_fields.py from the installed libcst: `python scripts/update_cst_fields.py`.
 
 `walk.py` walks libcst trees without libcst's own visit, which rebuilds every node it passes.
 For the walk to meet nodes in the same order as libcst's (the collector's binding order and the
@@ -25,7 +25,7 @@ import libcst as cst
 from libcst._nodes import op, whitespace
 
 REPO = Path(__file__).resolve().parent.parent
-TARGET = REPO / "sg_scope_lint" / "cst_fields.py"
+TARGET = REPO / "sg_scope_lint" / "analysis" / "cst_fields.py"
 
 # Nodes that hold no code: the walk never enters them.
 _BRACKETS = (cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,

@@ -18,7 +18,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__, symbols, types
+from . import __version__, types
+from .analysis import symbols
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"

@@ -331,7 +331,7 @@ def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
     string, and each can be read (an unreadable file is an error the full path reports).
     Stops early when one of `children` answers that its share is not plain."""
     for index, path in enumerate(files):
-        if children and index % _POLL_EVERY == 0 and any(
+        if children and index and index % _POLL_EVERY == 0 and any(
                 child.poll() == b"0" for child in children):
             return False
         try:

@@ -187,7 +187,7 @@ def test_golden_project_scan(project: str, in_repo: Path, capsys, update_golden:
 def test_scan_is_identical_on_one_and_many_processes(in_repo: Path, capsys,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sg_scope_lint.pool.PARALLEL_THRESHOLD", 1)  # use the pool
-    monkeypatch.setattr("sg_scope_lint.engine.PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr("sg_scope_lint.analysis.solver.PARALLEL_THRESHOLD", 1)
     started = []
     start = WorkerPool.start
     monkeypatch.setattr(WorkerPool, "start", lambda pool: started.append(1) or start(pool))

@@ -7,9 +7,9 @@ import ast
 import libcst as cst
 import pytest
 
-from sg_scope_lint.collect import Collector
-from sg_scope_lint.positions import Positions
-from sg_scope_lint.walk import walk
+from sg_scope_lint.analysis.collect import Collector
+from sg_scope_lint.analysis.positions import Positions
+from sg_scope_lint.analysis.walk import walk
 
 SOURCES = {
     "utf-8": "x = f()\ns = 'é'; y = g(h(1), é=2)\n".encode(),

@@ -23,13 +23,13 @@ def test_only_the_asking_and_the_asked_modules_are_read_again(
     monkeypatch.chdir(PROJECT)
     paths = sorted(p.relative_to(PROJECT) for p in PROJECT.rglob("*.py"))
     analysed: Counter[str] = Counter()
-    analyse = engine._analyse
+    analyse = engine.analyse
 
     def counting(data: bytes, path: str, *rest: object, **options: object) -> object:
         analysed[path] += 1
         return analyse(data, path, *rest, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "_analyse", counting)
+    monkeypatch.setattr(engine, "analyse", counting)
     stats = engine.scan_files(paths, ruleset, jobs=1).stats
     # Analysed again in later rounds, each file is parsed once: its tree is kept.
     assert (stats.parsed, stats.most_parses) == (len(analysed), 1)
@@ -57,8 +57,8 @@ def test_a_star_export_also_said_to_be_unbound_does_not_stop_the_analysis() -> N
     """Facts from different rounds may disagree; the module is still analysed, not crashed."""
     import libcst as cst
 
-    from sg_scope_lint.callsites import analyse_module
-    from sg_scope_lint.symbols import ProjectFacts, Str
+    from sg_scope_lint.analysis.callsites import analyse_module
+    from sg_scope_lint.analysis.symbols import ProjectFacts, Str
 
     source = b"from app.base import *\nimport smtplib\nsmtplib.SMTP(MAIL_SERVER)\n"
     facts = ProjectFacts(exports={"app.base.MAIL_SERVER": Str(("smtp.sendgrid.net",))},

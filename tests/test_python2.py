@@ -9,7 +9,7 @@ from fuzz_strategies import mutated_snippets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sg_scope_lint.python2 import MAX_REWRITES, as_python3
+from sg_scope_lint.analysis.python2 import MAX_REWRITES, as_python3
 
 
 def calls_by_line(source: bytes) -> list[tuple[int, str]]:

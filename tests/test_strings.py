@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sg_scope_lint.strings import (
+from sg_scope_lint.analysis.strings import (
     api_path,
     fill_parameters,
     has_parameter,

@@ -9,8 +9,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from sg_scope_lint.cst_fields import CHILD_FIELDS
-from sg_scope_lint.walk import walk
+from sg_scope_lint.analysis.cst_fields import CHILD_FIELDS
+from sg_scope_lint.analysis.walk import walk
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*(REPO / "tests" / "fixtures").rglob("*.py"),
@@ -113,14 +113,15 @@ def test_field_table_is_up_to_date() -> None:
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
     assert script.render(script.child_fields()) == (
-        REPO / "sg_scope_lint" / "cst_fields.py").read_text(encoding="utf-8"), (
-        "sg_scope_lint/cst_fields.py is out of date: run `python scripts/update_cst_fields.py`")
+        REPO / "sg_scope_lint" / "analysis" / "cst_fields.py").read_text(encoding="utf-8"), (
+        "sg_scope_lint/analysis/cst_fields.py is out of date: run "
+        "`python scripts/update_cst_fields.py`")
 
 
 def test_the_table_is_used_only_under_the_libcst_it_was_made_from(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Under another libcst the walk hands every node to libcst (no field silently skipped)."""
-    from sg_scope_lint import walk as walk_module
+    from sg_scope_lint.analysis import walk as walk_module
 
     assert walk_module._FIELDS, "the installed libcst is the table's: the fast walk is on"
     module = cst.parse_module("import sendgrid\nsendgrid.SendGridAPIClient().send(m)\n")

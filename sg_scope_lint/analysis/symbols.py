@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from .types import RawCall, Segment, Step
+from ..types import RawCall, Segment, Step
 
 if TYPE_CHECKING:  # the engine uses ProjectFacts without importing libcst
     import libcst as cst

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import libcst as cst
 
+from ..types import VALUE, Segment, Step, StepKind
 from .clients import (
     API_HOSTS,
     CLIENT_CLASSES,
@@ -79,7 +80,6 @@ from .symbols import (
     Value,
     literal_value,
 )
-from .types import VALUE, Segment, Step, StepKind
 
 
 class Evaluator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..types import VALUE, Segment, Step, StepKind
 from .clients import (
     API_HOSTS,
     LEGACY_WEB_API_HOSTS,
@@ -14,7 +15,6 @@ from .symbols import (
     Str,
     Value,
 )
-from .types import VALUE, Segment, Step, StepKind
 
 PERCENT = re.compile(r"%[sdr]")
 BRACES = re.compile(r"\{(\w*)\}")

@@ -20,6 +20,7 @@ import re
 
 import libcst as cst
 
+from ..types import VALUE, Location, RawCall
 from .clients import SENDGRID_LIBRARIES
 from .collect import (
     Collector,
@@ -46,7 +47,6 @@ from .symbols import (
     Template,
     Value,
 )
-from .types import VALUE, Location, RawCall
 from .walk import walk
 
 _NEWLINE = re.compile(r"\s*\n\s*")

@@ -1,0 +1,15 @@
+"""The analysis of Python source: the only package that imports libcst.
+
+The stages, each a module:
+- `parse`: bytes to a libcst tree (Python 2 source read as Python 3), refusing what would crash
+  libcst; `parsed` keeps the trees of one scan, so a file is parsed once;
+- `walk`, `collect`: one walk over a tree records bindings, calls and mail settings in scopes;
+- `evaluate`, `symbols`, `strings`, `clients`: the symbolic values of expressions (clients,
+  chains, SendGrid URLs) and the knowledge of HTTP and mail libraries they are read against;
+- `callsites`: one module's SendGrid calls, and what it tells other modules (exports, values
+  passed to their functions, names it asks for);
+- `solver`: those facts joined over the project, and the files they reach.
+
+libcst is imported by the modules that walk trees, and only when a file needs analysis: a scan
+of a tree without SendGrid never imports it (tests/test_layering.py keeps libcst in here).
+"""
