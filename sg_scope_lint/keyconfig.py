@@ -21,9 +21,10 @@ from typing import Any
 
 from .discover import display_path
 from .errors import KeyConfigError
+from .keyscopes import scope_list
 from .secrets import KEY_PATTERN
 from .textlines import TextLines
-from .types import ConfigFormat, ConfiguredKey, GrantedScope, KeyConfig
+from .types import ConfigFormat, ConfiguredKey, KeyConfig
 from .yamlfile import load_yaml_text
 
 SCHEMA_VERSION = 1
@@ -208,27 +209,6 @@ def _sendgrid_body(data: dict[Any, Any], lines: TextLines,
 
 
 # ------------------------------------------------------------------------------------ shared
-
-
-def scope_list(value: Any, lines: TextLines, start: int, display: str,
-               key: str) -> tuple[GrantedScope, ...]:
-    """Validate a list of scope names; each keeps the line it is written on, duplicates once."""
-    if not isinstance(value, list):
-        raise KeyConfigError("must be a list of scope names (`[]` for a Full Access key)",
-                             file=display, line=start, key=key)
-    scopes: list[GrantedScope] = []
-    seen: set[str] = set()
-    line = start
-    for index, item in enumerate(value):
-        if not isinstance(item, str) or not item.strip():
-            # the item's type only: a value from a SendGrid response is never quoted back
-            raise KeyConfigError(f"item {index + 1} is not a scope name (found a "
-                                 f"{type(item).__name__})", file=display, line=line, key=key)
-        line = lines.find_or(item, line)
-        if item not in seen:
-            seen.add(item)
-            scopes.append(GrantedScope(item, line))
-    return tuple(scopes)
 
 
 def _only(data: dict[Any, Any], allowed: frozenset[str], display: str, lines: TextLines,

@@ -16,7 +16,7 @@ Two kinds of run are answered here, and everything else goes to `cli.main` uncha
   string shaped like an API key. Such a scan has nothing to analyse, so its report is the empty
   one, written here. The files are read on forked processes, a share each.
 
-Like `cli.py`, this is a front end: it prints and picks exit codes, and holds no analysis.
+Like `cli.py`, this is a front end (`command.py` asks it first): it holds no analysis.
 
 Standard library only, and as little of it as will do: this module runs on every invocation,
 and the issue's goal is a no-SendGrid scan within 4x of `rg -l sendgrid`. `SG_SCOPE_LINT_FAST_PATH=0`
@@ -66,18 +66,11 @@ class Answer:
         self.stdout, self.stderr, self.code = stdout, stderr, code
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """The `sg-scope-lint` command: the fast path's answer when it has one, else the full CLI."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if os.environ.get(SWITCH, "1") != "0":
-        answer = replay(args) or empty_scan(args)
-        if answer is not None:
-            sys.stdout.write(answer.stdout)
-            sys.stderr.write(answer.stderr)
-            return answer.code
-    from .cli import main as full
-
-    return full(args)
+def answer(args: Sequence[str]) -> Answer | None:
+    """The fast path's answer to a run, None when the full command line must run it."""
+    if os.environ.get(SWITCH, "1") == "0":
+        return None
+    return replay(args) or empty_scan(args)
 
 
 # ------------------------------------------------------------------------------------ replays

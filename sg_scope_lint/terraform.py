@@ -16,7 +16,7 @@ from hcl2.utils import SerializationOptions
 from lark.exceptions import LarkError, UnexpectedInput
 
 from .errors import KeyConfigError
-from .keyconfig import scope_list
+from .keyscopes import scope_list
 from .textlines import TextLines
 from .types import ConfiguredKey
 

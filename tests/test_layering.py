@@ -33,3 +33,44 @@ def test_the_check_sees_the_analysis_package_import_libcst() -> None:
     """The check above would pass vacuously if it never found an import of libcst."""
     inside = [p for p in (PACKAGE / "analysis").glob("*.py") if "libcst" in imported_modules(p)]
     assert len(inside) >= 4 and OUTSIDE
+
+
+def package_imports() -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports, lazily or not."""
+    def name_of(path: Path) -> str:
+        parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    modules = {name_of(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if not (isinstance(node, ast.ImportFrom) and node.level):
+                continue
+            base = package.split(".")[:len(package.split(".")) - node.level + 1]
+            target = ".".join(base + ([node.module] if node.module else []))
+            found.update(m for m in (target, *(f"{target}.{a.name}" for a in node.names))
+                         if m in modules)
+        graph[name] = found - {name}
+    return graph
+
+
+def test_no_import_cycles() -> None:
+    graph = package_imports()
+    assert graph["sg_scope_lint.command"] >= {"sg_scope_lint.quick", "sg_scope_lint.cli"}
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        if module in path:
+            cycle = " -> ".join((*path[path.index(module):], module))
+            raise AssertionError(f"import cycle: {cycle}")
+        if module in done:
+            return
+        for imported in sorted(graph[module]):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, ())

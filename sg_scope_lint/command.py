@@ -1,0 +1,21 @@
+"""The `sg-scope-lint` command: the fast path's answer when it has one (`quick.py`), else the
+full command line (`cli.py`), imported only then."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from . import quick
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    answer = quick.answer(args)
+    if answer is not None:
+        sys.stdout.write(answer.stdout)
+        sys.stderr.write(answer.stderr)
+        return answer.code
+    from .cli import main as full
+
+    return full(args)
