@@ -4,8 +4,10 @@ The stages, each a module:
 - `parse`: bytes to a libcst tree (Python 2 source read as Python 3), refusing what would crash
   libcst; `parsed` keeps the trees of one scan, so a file is parsed once;
 - `walk`, `collect`: one walk over a tree records bindings, calls and mail settings in scopes;
-- `evaluate`, `symbols`, `strings`, `clients`: the symbolic values of expressions (clients,
-  chains, SendGrid URLs) and the knowledge of HTTP and mail libraries they are read against;
+- `evaluate`, `symbols`, `strings`: the interpreter, giving expressions symbolic values
+  (clients, chains, SendGrid URLs);
+- `requests`: what a call sends, one matcher over a table of the kinds of callee, reading the
+  library tables of `clients`;
 - `callsites`: one module's SendGrid calls, and what it tells other modules (exports, values
   passed to their functions, names it asks for);
 - `solver`: those facts joined over the project, and the files they reach.

@@ -5,7 +5,7 @@ The work is split in passes over plain data:
   parameters, returns), calls and Django mail settings, each with its scope and order;
 - `evaluate.py` works out the symbolic value (`symbols.py`) of expressions from those bindings:
   the official client under any import alias, partial chains, raw HTTP URLs on SendGrid's hosts,
-  other clients (`clients.py`), and what a call sends;
+  other clients (`clients.py`); `requests.py` says what a call sends;
 - this module runs them, propagates values between the module's own functions, and reports what
   the module exports to, and passes to, other modules (`engine.scan_files` joins the project).
 
@@ -30,6 +30,7 @@ from .evaluate import (
     transferable,
 )
 from .positions import Positions
+from .requests import recognise
 from .strings import has_parameter, parameter, starts_with_literal
 from .symbols import (
     Binding,
@@ -79,7 +80,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
             break
         evaluator = Evaluator(collector.module_scope, facts, uses_library)
     positions = Positions(module, len(collector.calls), collector.assigns, source)
-    requests = {p.ordinal: evaluator.request(p.node, p.scope, p.order) for p in collector.calls}
+    requests = {p.ordinal: recognise(evaluator, p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_through_helpers(evaluator, collector.calls, requests))
     found: list[RawCall] = []
     for pending in collector.calls:
@@ -147,7 +148,7 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
             continue
         with evaluator.bound(function.scope, arguments):
             for call in inner:
-                request = evaluator.request(call.node, call.scope, call.order)
+                request = recognise(evaluator, call.node, call.scope, call.order)
                 if request is not None and not request.dynamic and not request.guessed \
                         and starts_with_literal(request.steps):
                     found[pending.ordinal] = request
@@ -382,7 +383,7 @@ def _helper(evaluator: Evaluator, function: Function, calls: list[PendingCall],
     templates: list[Template] = []
     with evaluator.bound(function.scope, markers):
         for call in inner:
-            request = evaluator.request(call.node, call.scope, call.order)
+            request = recognise(evaluator, call.node, call.scope, call.order)
             if request is None or request.dynamic or request.guessed:
                 continue
             pieces = [p for step in request.steps for p in step.pieces]

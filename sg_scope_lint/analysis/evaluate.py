@@ -17,11 +17,9 @@ from .clients import (
     HTTP_CHAIN_CLASSES,
     HTTP_CLIENT_ATTRIBUTES,
     HTTP_CONNECTION_CLASSES,
-    HTTP_FUNCTIONS,
     HTTP_SESSION_CLASSES,
     HTTP_SESSION_METHODS,
     LEGACY_CLIENT_CLASSES,
-    LEGACY_SEND_PATH,
     MAIL_ONLY_CLIENTS,
     SENDGRID_REQUEST_CLASSES,
     SMTP_CONNECTIONS,
@@ -30,22 +28,16 @@ from .clients import (
     TORNADO_REQUEST_CLASSES,
     URL_REQUEST_CLASSES,
     URLJOIN_FUNCTIONS,
-    URLOPEN_FUNCTIONS,
     VERBS,
 )
 from .strings import (
     BRACES,
     PERCENT,
     api_path,
-    fill_parameters,
-    has_parameter,
     interpolate,
-    join_base,
     literal_text,
     merge_pieces,
     pieces_of,
-    raw_path_steps,
-    starts_with_literal,
     strip_pieces,
     urljoin,
 )
@@ -71,7 +63,6 @@ from .symbols import (
     MailOnly,
     Member,
     ProjectFacts,
-    Request,
     Scope,
     Send,
     Session,
@@ -206,23 +197,23 @@ class Evaluator:
         """Whether the call opens an SMTP connection to a host not known here, which may be a
         constant of another module (`smtplib.SMTP(settings.MAIL_SERVER)`): worth asking for."""
         function = self.value(node.func, scope, order)
-        if not isinstance(function, Imported) or not self._opens_smtp(function, node, scope, order):
+        if not isinstance(function, Imported) or not self.opens_smtp(function, node, scope, order):
             return False
-        return not isinstance(self._smtp_host(function, node, scope, order), Str)
+        return not isinstance(self.smtp_host(function, node, scope, order), Str)
 
-    def _opens_smtp(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> bool:
+    def opens_smtp(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> bool:
         """Whether the call opens an SMTP connection: `smtplib.SMTP(host)`, Django's SMTP
         backend, or `get_connection(host=...)` for that backend (the default one)."""
         if function.qualname not in SMTP_CONNECTIONS:
             return False
         if not function.qualname.endswith(".get_connection"):
             return True
-        backend = self._argument_node(node, 0, "backend")
+        backend = self.argument_node(node, 0, "backend")
         return backend is None or literal_text(
             self.value(backend, scope, order)) == DJANGO_SMTP_BACKEND
 
-    def _smtp_host(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> Value:
-        return self._argument(node, SMTP_CONNECTIONS[function.qualname], "host", scope, order)
+    def smtp_host(self, function: Imported, node: cst.Call, scope: Scope, order: int) -> Value:
+        return self.argument(node, SMTP_CONNECTIONS[function.qualname], "host", scope, order)
 
     def imported_names(self, node: cst.Call, scope: Scope, order: int) -> set[str]:
         """The other modules' names (`settings.API_VERSION`, an imported `API_VERSION`) whose
@@ -308,7 +299,7 @@ class Evaluator:
         to `super().__init__(...)` (an httpx/aiohttp client made for one API)."""
         aiohttp = qualname.startswith("aiohttp.")
         for call in klass.init_calls:
-            base = self._argument_node(call.node, 0 if aiohttp else 1 << 30, "base_url")
+            base = self.argument_node(call.node, 0 if aiohttp else 1 << 30, "base_url")
             if base is not None:
                 value = self.value(base, call.scope, call.order)
                 return Session(pieces_of(value), urljoin=aiohttp)
@@ -511,7 +502,7 @@ class Evaluator:
     def _configured_url(self, node: cst.Call, scope: Scope, order: int) -> Value:
         """`getenv("X", default)`, `options.get("host", default)`: the default when it is a
         SendGrid API URL (see `CONFIG_LOOKUPS`), else nothing known."""
-        default = self._argument(node, 1, "default", scope, order)
+        default = self.argument(node, 1, "default", scope, order)
         return default if isinstance(default, Str) and transferable(default) else None
 
     def _construct(self, qualname: str, node: cst.Call, scope: Scope, order: int) -> Value:
@@ -527,37 +518,37 @@ class Evaluator:
         if qualname in TORNADO_CLIENT_CLASSES:
             return Fetcher()
         if qualname in TORNADO_REQUEST_CLASSES:
-            url = self._argument(node, 0, "url", scope, order)
-            given = self._argument(node, 1, "method", scope, order)
+            url = self.argument(node, 0, "url", scope, order)
+            given = self.argument(node, 1, "method", scope, order)
             text = literal_text(given) if given is not None else "GET"
             return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
                               text.upper() if text else None)
         if qualname in HTTP_CHAIN_CLASSES:
-            host = self._argument(node, 0, "host", scope, order)
+            host = self.argument(node, 0, "host", scope, order)
             if not (isinstance(host, Str) and api_path(host.pieces) is not None):
                 return None
-            version = self._argument(node, 2, "version", scope, order)
+            version = self.argument(node, 2, "version", scope, order)
             pieces = version.pieces if isinstance(version, Str) else ()
             return Chain((Step(StepKind.VERSION, pieces),), UNKNOWN_KEY)
         if qualname in SENDGRID_REQUEST_CLASSES:  # sendgrid 7.x: a path on the client's host
-            url = self._argument(node, 1, "url", scope, order)
-            method = literal_text(self._argument(node, 0, "method", scope, order))
+            url = self.argument(node, 1, "url", scope, order)
+            method = literal_text(self.argument(node, 0, "method", scope, order))
             return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
                               method.upper() if method else None, on_sendgrid=True)
         if qualname in URL_REQUEST_CLASSES:
-            url = self._argument(node, 0, "url", scope, order)
-            has_data = self._argument_node(node, 1, "data") is not None
-            text = literal_text(self._argument(node, 5, "method", scope, order))
+            url = self.argument(node, 0, "url", scope, order)
+            has_data = self.argument_node(node, 1, "data") is not None
+            text = literal_text(self.argument(node, 5, "method", scope, order))
             return UrlRequest(url.pieces if isinstance(url, Str) else (VALUE,),
                                text.upper() if text else ("POST" if has_data else None))
         if qualname in HTTP_CONNECTION_CLASSES:
-            host = self._argument(node, 0, "host", scope, order)
+            host = self.argument(node, 0, "host", scope, order)
             if isinstance(host, Str) and literal_text(host) in API_HOSTS:
                 return Connection()
             return None
         if qualname in URLJOIN_FUNCTIONS:
-            base = self._argument(node, 0, "base", scope, order)
-            path = self._argument(node, 1, "url", scope, order)
+            base = self.argument(node, 0, "base", scope, order)
+            path = self.argument(node, 1, "url", scope, order)
             if isinstance(base, Str) and isinstance(path, Str):
                 return Str(urljoin(base.pieces, path.pieces))
         return None
@@ -567,12 +558,12 @@ class Evaluator:
         aiohttp = qualname.startswith("aiohttp.")
         # aiohttp's ClientSession(base_url=None, ...) may take it positionally; httpx's
         # Client(*, base_url=...) only by keyword.
-        base = self._argument_node(node, 0 if aiohttp else 1 << 30, "base_url")
+        base = self.argument_node(node, 0 if aiohttp else 1 << 30, "base_url")
         if base is None:
             return Session(urljoin=aiohttp)
         return Session(pieces_of(self.value(base, scope, order)), urljoin=aiohttp)
 
-    def _argument_node(self, node: cst.Call, position: int,
+    def argument_node(self, node: cst.Call, position: int,
                        keyword: str) -> cst.BaseExpression | None:
         for arg in node.args:
             if arg.keyword is not None and arg.keyword.value == keyword:
@@ -580,103 +571,10 @@ class Evaluator:
         positional = [a.value for a in node.args if a.keyword is None and not a.star]
         return positional[position] if position < len(positional) else None
 
-    def _argument(self, node: cst.Call, position: int, keyword: str, scope: Scope,
+    def argument(self, node: cst.Call, position: int, keyword: str, scope: Scope,
                   order: int) -> Value:
-        argument = self._argument_node(node, position, keyword)
+        argument = self.argument_node(node, position, keyword)
         return None if argument is None else self.value(argument, scope, order)
-
-    def request(self, node: cst.Call, scope: Scope,
-                order: int) -> Request | None:
-        """(verb, steps, dynamic reason, key) when this call sends a request to SendGrid."""
-        function = self.value(node.func, scope, order)
-        if isinstance(function, Member) and function.name in VERBS:
-            chain = function.chain
-            return Request(function.name, chain.steps, key=chain.key, guessed=chain.guessed)
-        if isinstance(function, Send):
-            return Request("send", key=function.key)
-        if isinstance(function, Dynamic):
-            return Request("", dynamic=function.reason, key=function.key)
-        if isinstance(function, Helper):
-            return self._through_helper(function, node, scope, order)
-        wrapper = self._wrapper_name(function)
-        if wrapper:
-            return Request("call", (Step(StepKind.ATTRIBUTE, (wrapper,)),))
-        if isinstance(function, Imported):
-            if function.qualname in HTTP_FUNCTIONS:
-                return self._http(HTTP_FUNCTIONS[function.qualname], node, scope, order)
-            if function.qualname in URLOPEN_FUNCTIONS:
-                return self._urlopen(node, scope, order)
-            if self._opens_smtp(function, node, scope, order):
-                host = self._smtp_host(function, node, scope, order)
-                if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
-                    return Request("send", key="(SMTP password)")
-        if isinstance(function, HttpRequest):
-            return self._http(function.method, node, scope, order, function.session)
-        if isinstance(function, Fetch):
-            return self._fetch(node, scope, order)
-        if isinstance(function, ConnectionRequest):
-            method = self._argument(node, 0, "method", scope, order)
-            url = self._argument(node, 1, "url", scope, order)
-            return self._plain_request(literal_text(method), url, UNKNOWN_KEY, path_only=True)
-        if isinstance(function, MailOnly):
-            if function.legacy:
-                path = ("/" + "/".join(LEGACY_SEND_PATH),)
-                return Request("post", raw_path_steps(path), key=function.key)
-            return Request("send", key=function.key)
-        if function is None and isinstance(node.func, cst.Attribute):
-            return self._request_by_url(node.func.attr.value, node, scope, order)
-        return None
-
-    def _request_by_url(self, name: str, node: cst.Call, scope: Scope,
-                        order: int) -> Request | None:
-        """A request method of an object we know nothing about, sent to a SendGrid URL.
-
-        Sessions arrive as parameters or from factories in other packages; when the URL itself
-        is statically on a SendGrid API host, the receiver must be an HTTP client. A sendgrid
-        7.x `Request` passed to `.send()` is the generated client's way to call an endpoint.
-        """
-        if name == "send":
-            request = self._argument(node, 0, "request", scope, order)
-            if isinstance(request, UrlRequest) and request.on_sendgrid:
-                return self._plain_request(request.method, Str(request.url), UNKNOWN_KEY,
-                                           path_only=True)
-            return None
-        if name == "request":
-            method = literal_text(self._argument(node, 0, "method", scope, order))
-            return self._plain_request(method, self._argument(node, 1, "url", scope, order),
-                                       UNKNOWN_KEY)
-        if name in HTTP_SESSION_METHODS:
-            return self._plain_request(HTTP_SESSION_METHODS[name] or None,
-                                       self._argument(node, 0, "url", scope, order), UNKNOWN_KEY)
-        return None
-
-    def _through_helper(self, helper: Helper, node: cst.Call, scope: Scope,
-                        order: int) -> Request | None:
-        """A call of another module's helper: the request it sends for these arguments, when
-        they make a known endpoint (else the request inside the helper speaks for itself)."""
-        arguments: list[tuple[Segment, ...] | None] = [None] * len(helper.params)
-        positional = [a for a in node.args if a.keyword is None]
-        if any(a.star for a in node.args):
-            return None
-        for index, arg in enumerate(positional[: len(helper.params)]):
-            value = self.value(arg.value, scope, order)
-            arguments[index] = value.pieces if isinstance(value, Str) else None
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in helper.params:
-                value = self.value(arg.value, scope, order)
-                arguments[helper.params.index(arg.keyword.value)] = (
-                    value.pieces if isinstance(value, Str) else None)
-        for template in helper.templates:
-            verb = template.verb
-            if has_parameter(verb):
-                verb = (literal_text(Str(fill_parameters((verb,), arguments))) or "").lower()
-            if not verb or has_parameter(verb):
-                continue
-            steps = tuple(Step(step.kind, fill_parameters(step.pieces, arguments))
-                          for step in template.steps)
-            if starts_with_literal(steps):
-                return Request(verb, steps, key=template.key)
-        return None
 
     def mail_setting_value(self, node: cst.BaseExpression, scope: Scope, order: int,
                            depth: int = 0) -> str | None:
@@ -704,78 +602,6 @@ class Evaluator:
             if found:
                 return found
         return None
-
-    def _wrapper_name(self, function: Value) -> str:
-        """The qualified name of a called in-house function that a rule gives scopes to."""
-        if isinstance(function, (Imported, Function, Factory)):
-            name = function.qualname
-            if name in self.facts.wrappers:
-                return name
-        return ""
-
-    def _http(self, method: str | None, node: cst.Call, scope: Scope, order: int,
-              session: Session | None = None) -> Request | None:
-        if method is None:
-            method = literal_text(self._argument(node, 0, "method", scope, order)) or ""
-            url = self._argument(node, 1, "url", scope, order)
-        else:
-            url = self._argument(node, 0, "url", scope, order)
-        if session is not None:
-            url = Str(join_base(session.base, pieces_of(url), session.urljoin))
-        request = self._plain_request(method, url, UNKNOWN_KEY)
-        if request is None and self.uses_sendgrid_library:
-            request = self._unknown_base_request(method, url)
-        return request
-
-    @staticmethod
-    def _unknown_base_request(method: str | None, url: Value) -> Request | None:
-        """A request to a base URL known only at run time plus a literal path, such as
-        `requests.post(settings.api_url + "/marketing/lists")` where the base is a database
-        field, in a module that imports the SendGrid library.
-
-        Its host cannot be known, so it is never reported as SendGrid's endpoint; it is kept,
-        as unresolved, only when a rule knows the path on SendGrid's v3 API (see
-        `engine.report_calls`): elsewhere it is taken for another service's request.
-        """
-        if not method or not isinstance(url, Str) or len(url.pieces) < 2:
-            return None
-        base, head, *rest = url.pieces
-        if base is not VALUE or head is VALUE or not head.startswith("/") or head == "/":
-            return None
-        path = (head if head.startswith("/v3/") else "/v3" + head, *rest)
-        return Request(method.lower(), raw_path_steps(tuple(path)), key=UNKNOWN_KEY,
-                       unknown_base=True)
-
-    def _fetch(self, node: cst.Call, scope: Scope, order: int) -> Request | None:
-        """tornado's `fetch(request)`, or `fetch(url, method=..., body=...)` (GET by default)."""
-        target = self._argument(node, 0, "request", scope, order)
-        if isinstance(target, UrlRequest):
-            return self._plain_request(target.method, Str(target.url), UNKNOWN_KEY)
-        method = self._argument_node(node, 1 << 30, "method")
-        text = literal_text(self.value(method, scope, order)) if method is not None else "GET"
-        return self._plain_request(text, target, UNKNOWN_KEY)
-
-    def _urlopen(self, node: cst.Call, scope: Scope,
-                 order: int) -> Request | None:
-        target = self._argument(node, 0, "url", scope, order)
-        has_data = self._argument_node(node, 1, "data") is not None
-        if isinstance(target, UrlRequest):
-            method = target.method or ("POST" if has_data else "GET")
-            return self._plain_request(method, Str(target.url), UNKNOWN_KEY)
-        return self._plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY)
-
-    @staticmethod
-    def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False
-                       ) -> Request | None:
-        """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
-        if not isinstance(url, Str):
-            return None
-        path = url.pieces if path_only else api_path(url.pieces)
-        if path is None:
-            return None
-        if not method:
-            return Request("", dynamic="the HTTP method is computed at run time", key=key)
-        return Request(method.lower(), raw_path_steps(path), key=key)
 
     def _client_key(self, node: cst.Call, scope: Scope, order: int) -> str:
         """Where a new client's API key comes from: an environment variable or setting name.

@@ -1,0 +1,309 @@
+"""What a call sends to SendGrid: one matcher over the kinds of callee the interpreter finds.
+
+The interpreter (`evaluate.Evaluator`) gives a call's callee a symbolic value (`symbols.py`);
+each kind of value that can send a request has one row in `_BY_KIND`, the way pyflakes
+dispatches on node classes, and an imported function is looked up in the library tables of
+`clients.py` (`_IMPORTED`). Which hosts are SendGrid's and how URLs are joined is in
+`strings.py`; which endpoint needs which scope is in `rules/`, never here.
+
+What it does not do: follow a value (the interpreter does), or decide that a request to an
+unknown host is SendGrid's: a URL counts only when its host is one of SendGrid's API hosts,
+or, as unresolved, when the module imports the SendGrid library and the path is SendGrid's
+(`_unknown_base_request`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from ..types import VALUE, Segment, Step, StepKind
+from .clients import (
+    HTTP_FUNCTIONS,
+    HTTP_SESSION_METHODS,
+    LEGACY_SEND_PATH,
+    SMTP_HOSTS,
+    URLOPEN_FUNCTIONS,
+    VERBS,
+)
+from .strings import (
+    api_path,
+    fill_parameters,
+    has_parameter,
+    join_base,
+    literal_text,
+    pieces_of,
+    raw_path_steps,
+    starts_with_literal,
+)
+from .symbols import (
+    UNKNOWN_KEY,
+    ConnectionRequest,
+    Dynamic,
+    Factory,
+    Fetch,
+    Function,
+    Helper,
+    HttpRequest,
+    Imported,
+    MailOnly,
+    Member,
+    Request,
+    Scope,
+    Send,
+    Session,
+    Str,
+    UrlRequest,
+    Value,
+)
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
+
+Recogniser = Callable[["Evaluator", Value, cst.Call, Scope, int], "Request | None"]
+
+
+def recognise(evaluator: Evaluator, node: cst.Call, scope: Scope, order: int) -> Request | None:
+    """What `node` sends to SendGrid (verb, steps, run-time reason, key), None when nothing."""
+    function = evaluator.value(node.func, scope, order)
+    recogniser = _BY_KIND.get(type(function))
+    return recogniser(evaluator, function, node, scope, order) if recogniser else None
+
+
+# ------------------------------------------------------------------------- the official client
+
+
+def _chain_verb(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+                order: int) -> Request | None:
+    """`sg.client.templates._(tid).get()`: a verb read off a chain."""
+    assert isinstance(function, Member)
+    if function.name not in VERBS:
+        return None
+    chain = function.chain
+    return Request(function.name, chain.steps, key=chain.key, guessed=chain.guessed)
+
+
+def _send(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+          order: int) -> Request | None:
+    assert isinstance(function, Send)
+    return Request("send", key=function.key)
+
+
+def _dynamic(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+             order: int) -> Request | None:
+    assert isinstance(function, Dynamic)
+    return Request("", dynamic=function.reason, key=function.key)
+
+
+def _mail_only(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+               order: int) -> Request | None:
+    """A mail-only client's send method; the v0-v2 client posts to the v2 mail endpoint."""
+    assert isinstance(function, MailOnly)
+    if function.legacy:
+        path = ("/" + "/".join(LEGACY_SEND_PATH),)
+        return Request("post", raw_path_steps(path), key=function.key)
+    return Request("send", key=function.key)
+
+
+# ------------------------------------------------------------------ helpers of the project
+
+
+def _through_helper(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+                    order: int) -> Request | None:
+    """A call of another module's helper: the request it sends for these arguments, when
+    they make a known endpoint (else the request inside the helper speaks for itself)."""
+    assert isinstance(function, Helper)
+    arguments: list[tuple[Segment, ...] | None] = [None] * len(function.params)
+    positional = [a for a in node.args if a.keyword is None]
+    if any(a.star for a in node.args):
+        return None
+    for index, arg in enumerate(positional[: len(function.params)]):
+        value = evaluator.value(arg.value, scope, order)
+        arguments[index] = value.pieces if isinstance(value, Str) else None
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value in function.params:
+            value = evaluator.value(arg.value, scope, order)
+            arguments[function.params.index(arg.keyword.value)] = (
+                value.pieces if isinstance(value, Str) else None)
+    for template in function.templates:
+        verb = template.verb
+        if has_parameter(verb):
+            verb = (literal_text(Str(fill_parameters((verb,), arguments))) or "").lower()
+        if not verb or has_parameter(verb):
+            continue
+        steps = tuple(Step(step.kind, fill_parameters(step.pieces, arguments))
+                      for step in template.steps)
+        if starts_with_literal(steps):
+            return Request(verb, steps, key=template.key)
+    return None
+
+
+def _wrapper(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+             order: int) -> Request | None:
+    """A call of an in-house function that a rule gives scopes to (`wrapper` rules)."""
+    assert isinstance(function, (Imported, Function, Factory))
+    if function.qualname in evaluator.facts.wrappers:
+        return Request("call", (Step(StepKind.ATTRIBUTE, (function.qualname,)),))
+    return None
+
+
+# ------------------------------------------------------------------------------ plain HTTP
+
+
+def _imported(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+              order: int) -> Request | None:
+    """An imported function: an in-house wrapper, else a row of the library tables."""
+    assert isinstance(function, Imported)
+    found = _wrapper(evaluator, function, node, scope, order)
+    if found is not None:
+        return found
+    for table, recogniser in _IMPORTED:
+        if function.qualname in table:
+            return recogniser(evaluator, function, node, scope, order)
+    if evaluator.opens_smtp(function, node, scope, order):
+        host = evaluator.smtp_host(function, node, scope, order)
+        if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
+            return Request("send", key="(SMTP password)")
+    return None
+
+
+def _http_function(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+                   order: int) -> Request | None:
+    assert isinstance(function, Imported)
+    return _http(evaluator, HTTP_FUNCTIONS[function.qualname], node, scope, order)
+
+
+def _session_method(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+                    order: int) -> Request | None:
+    assert isinstance(function, HttpRequest)
+    return _http(evaluator, function.method, node, scope, order, function.session)
+
+
+def _http(evaluator: Evaluator, method: str | None, node: cst.Call, scope: Scope, order: int,
+          session: Session | None = None) -> Request | None:
+    """`requests.post(url)`, `session.request("PUT", url)`: the method from the function's
+    name or its first argument, the URL joined to the session's base URL."""
+    if method is None:
+        method = literal_text(evaluator.argument(node, 0, "method", scope, order)) or ""
+        url = evaluator.argument(node, 1, "url", scope, order)
+    else:
+        url = evaluator.argument(node, 0, "url", scope, order)
+    if session is not None:
+        url = Str(join_base(session.base, pieces_of(url), session.urljoin))
+    request = _plain_request(method, url, UNKNOWN_KEY)
+    if request is None and evaluator.uses_sendgrid_library:
+        request = _unknown_base_request(method, url)
+    return request
+
+
+def _urlopen(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+             order: int) -> Request | None:
+    """`urllib.request.urlopen(url_or_Request, data)`: GET, or POST with data."""
+    target = evaluator.argument(node, 0, "url", scope, order)
+    has_data = evaluator.argument_node(node, 1, "data") is not None
+    if isinstance(target, UrlRequest):
+        method = target.method or ("POST" if has_data else "GET")
+        return _plain_request(method, Str(target.url), UNKNOWN_KEY)
+    return _plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY)
+
+
+def _fetch(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+           order: int) -> Request | None:
+    """tornado's `fetch(request)`, or `fetch(url, method=..., body=...)` (GET by default)."""
+    target = evaluator.argument(node, 0, "request", scope, order)
+    if isinstance(target, UrlRequest):
+        return _plain_request(target.method, Str(target.url), UNKNOWN_KEY)
+    method = evaluator.argument_node(node, 1 << 30, "method")
+    text = literal_text(evaluator.value(method, scope, order)) if method is not None else "GET"
+    return _plain_request(text, target, UNKNOWN_KEY)
+
+
+def _connection(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+                order: int) -> Request | None:
+    """`http.client` connection to a SendGrid API host: `.request(method, path)`."""
+    method = evaluator.argument(node, 0, "method", scope, order)
+    url = evaluator.argument(node, 1, "url", scope, order)
+    return _plain_request(literal_text(method), url, UNKNOWN_KEY, path_only=True)
+
+
+def _by_url(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
+            order: int) -> Request | None:
+    """A request method of an object nothing is known about, sent to a SendGrid URL.
+
+    Sessions arrive as parameters or from factories in other packages; when the URL itself
+    is statically on a SendGrid API host, the receiver must be an HTTP client. A sendgrid
+    7.x `Request` passed to `.send()` is the generated client's way to call an endpoint.
+    """
+    if not isinstance(node.func, cst.Attribute):
+        return None
+    name = node.func.attr.value
+    if name == "send":
+        request = evaluator.argument(node, 0, "request", scope, order)
+        if isinstance(request, UrlRequest) and request.on_sendgrid:
+            return _plain_request(request.method, Str(request.url), UNKNOWN_KEY, path_only=True)
+        return None
+    if name == "request":
+        method = literal_text(evaluator.argument(node, 0, "method", scope, order))
+        return _plain_request(method, evaluator.argument(node, 1, "url", scope, order),
+                              UNKNOWN_KEY)
+    if name in HTTP_SESSION_METHODS:
+        return _plain_request(HTTP_SESSION_METHODS[name] or None,
+                              evaluator.argument(node, 0, "url", scope, order), UNKNOWN_KEY)
+    return None
+
+
+def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False
+                   ) -> Request | None:
+    """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
+    if not isinstance(url, Str):
+        return None
+    path = url.pieces if path_only else api_path(url.pieces)
+    if path is None:
+        return None
+    if not method:
+        return Request("", dynamic="the HTTP method is computed at run time", key=key)
+    return Request(method.lower(), raw_path_steps(path), key=key)
+
+
+def _unknown_base_request(method: str | None, url: Value) -> Request | None:
+    """A request to a base URL known only at run time plus a literal path, such as
+    `requests.post(settings.api_url + "/marketing/lists")` where the base is a database
+    field, in a module that imports the SendGrid library.
+
+    Its host cannot be known, so it is never reported as SendGrid's endpoint; it is kept,
+    as unresolved, only when a rule knows the path on SendGrid's v3 API (see
+    `engine.report_calls`): elsewhere it is taken for another service's request.
+    """
+    if not method or not isinstance(url, Str) or len(url.pieces) < 2:
+        return None
+    base, head, *rest = url.pieces
+    if base is not VALUE or head is VALUE or not head.startswith("/") or head == "/":
+        return None
+    path = (head if head.startswith("/v3/") else "/v3" + head, *rest)
+    return Request(method.lower(), raw_path_steps(tuple(path)), key=UNKNOWN_KEY,
+                   unknown_base=True)
+
+
+# Imported functions of the HTTP libraries: the table each is found in, and its recogniser.
+_IMPORTED: tuple[tuple[object, Recogniser], ...] = (
+    (HTTP_FUNCTIONS, _http_function),
+    (URLOPEN_FUNCTIONS, _urlopen),
+)
+
+# The kinds of callee that may send a request, each with its recogniser.
+_BY_KIND: dict[type, Recogniser] = {
+    Member: _chain_verb,
+    Send: _send,
+    Dynamic: _dynamic,
+    MailOnly: _mail_only,
+    Helper: _through_helper,
+    Function: _wrapper,
+    Factory: _wrapper,
+    Imported: _imported,
+    HttpRequest: _session_method,
+    Fetch: _fetch,
+    ConnectionRequest: _connection,
+    type(None): _by_url,
+}
