@@ -25,8 +25,9 @@ from .secrets import redact
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
 # then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
-# 3: module constants other modules' requests read, `wanted` and `constants`).
-_FORMAT = 3
+# 3: module constants other modules' requests read, `wanted` and `constants`; 4: entries keyed
+# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`).
+_FORMAT = 4
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
@@ -40,16 +41,49 @@ _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
 
 
 class AnalysisCache:
-    """Entries under `<root>/.sg-scope-lint-cache/`; `None` as root disables the cache."""
+    """Entries under `<root>/.sg-scope-lint-cache/`; `None` as root disables the cache.
+
+    A module's entry is keyed by its bytes, name and the part of the project facts it can
+    read (`solver.facts_seen_by`), which depends on its imports: those are kept beside the
+    entries, under the key of its bytes alone, when it is first analysed.
+    """
 
     def __init__(self, root: Path | None) -> None:
         self.directory = root / CACHE_DIRECTORY / f"v{_FORMAT}" if root is not None else None
 
-    def key(self, data: bytes, shown: str, module: str, is_package: bool, facts: object) -> str:
-        digest = hashlib.sha256()
-        for part in (__version__, shown, module, str(is_package), _facts_text(facts)):
-            digest.update(part.encode() + b"\0")
-        digest.update(data)
+    def lookup(self, data: bytes, shown: str, module: str, is_package: bool,
+               facts: object) -> symbols.ModuleAnalysis | None:
+        key = self._key(data, shown, module, is_package, facts)
+        return self.get(key) if key else None
+
+    def store(self, data: bytes, shown: str, module: str, is_package: bool, facts: object,
+              analysis: symbols.ModuleAnalysis) -> None:
+        if self.directory is None:
+            return
+        content = _content_key(data, shown, module, is_package)
+        imports = {"imports": sorted(analysis.imports), "stars": sorted(analysis.stars)}
+        write_entry(self.directory / "imports" / content[:2] / content, imports)
+        key = self._key(data, shown, module, is_package, facts)
+        if key:
+            write_entry(self.directory / key[:2] / f"{key}.json", _encode(analysis))
+
+    def _key(self, data: bytes, shown: str, module: str, is_package: bool, facts: object) -> str:
+        """The entry's key, "" while the module's imports are not known."""
+        if self.directory is None:
+            return ""
+        from .analysis.solver import facts_seen_by
+        from .analysis.symbols import ProjectFacts
+
+        content = _content_key(data, shown, module, is_package)
+        imports = read_entry(self.directory / "imports" / content[:2] / content)
+        if not isinstance(imports, dict) or not isinstance(facts, ProjectFacts):
+            return ""
+        names, stars = imports.get("imports"), imports.get("stars")
+        if not (isinstance(names, list) and isinstance(stars, list)
+                and all(isinstance(n, str) for n in (*names, *stars))):
+            return ""
+        seen = facts_seen_by(facts, module or "__main__", shown, names, stars)
+        digest = hashlib.sha256(content.encode() + b"\0" + _facts_text(seen).encode())
         return digest.hexdigest()
 
     def get(self, key: str) -> symbols.ModuleAnalysis | None:
@@ -61,9 +95,13 @@ class AnalysisCache:
             return None
         return value if isinstance(value, symbols.ModuleAnalysis) else None
 
-    def put(self, key: str, analysis: symbols.ModuleAnalysis) -> None:
-        if self.directory is not None:
-            write_entry(self.directory / key[:2] / f"{key}.json", _encode(analysis))
+
+def _content_key(data: bytes, shown: str, module: str, is_package: bool) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, shown, module, str(is_package)):
+        digest.update(part.encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
 
 
 def read_entry(path: Path) -> Any:

@@ -297,7 +297,7 @@ def _cached(source: SourceFile, facts: ProjectFacts, cache: AnalysisCache,
         data = _read(source)
     if isinstance(data, FileReport):
         return None
-    return cache.get(cache.key(data, source.shown, source.module, source.is_package, facts))
+    return cache.lookup(data, source.shown, source.module, source.is_package, facts)
 
 
 def _analyse_source(source: SourceFile, facts: ProjectFacts, cache: AnalysisCache
@@ -309,16 +309,13 @@ def _analyse_source(source: SourceFile, facts: ProjectFacts, cache: AnalysisCach
     data = _read(source)
     if isinstance(data, FileReport):
         return data, False
-    key = None
-    if cache.directory is not None:  # no key without a cache: it hashes the project facts
-        key = cache.key(data, source.shown, source.module, source.is_package, facts)
-        cached = cache.get(key)
-        if cached is not None:
-            return cached, False
+    cached = cache.lookup(data, source.shown, source.module, source.is_package, facts)
+    if cached is not None:
+        return cached, False
     parsed = TREES.get(source.shown, data) is None
     analysis = analyse(data, source.shown, source.module, source.is_package, facts, keep=True)
-    if key is not None and not isinstance(analysis, FileReport):
-        cache.put(key, analysis)
+    if not isinstance(analysis, FileReport):
+        cache.store(data, source.shown, source.module, source.is_package, facts, analysis)
     return analysis, parsed
 
 

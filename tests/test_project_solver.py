@@ -132,3 +132,31 @@ def test_an_ordinary_class_of_a_sendgrid_module_does_not_travel(
     result = scan(tmp_path, files, ruleset, monkeypatch)
     assert calls(result) == {("app/utils.py", 16, "POST", "/v3/mail/send")}
     assert (result.stats.analysed, result.stats.rounds) == (1, (1,))
+
+
+def test_after_an_edit_the_cache_serves_every_module_that_reads_nothing_of_it(
+        tmp_path: Path, ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that changes what a module exports sends back that module and its importers
+    only: the other modules' entries are keyed by the facts they can read."""
+    from sg_scope_lint.cache import AnalysisCache
+
+    files = {
+        "app/__init__.py": "",
+        "app/a.py": CLIENT,
+        "app/b.py": "from app.a import sg\n\n\ndef lists():\n"
+                    "    return sg.client.marketing.lists.get()\n",
+        "app/c.py": CLIENT.replace("sg =", "other ="),
+        "app/d.py": "from app.c import other\n\n\ndef stats():\n"
+                    "    return other.client.stats.get()\n",
+    }
+    cold = scan(tmp_path, files, ruleset, monkeypatch)
+    paths = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.py"))
+    cache = AnalysisCache(tmp_path)
+    engine.scan_files(paths, ruleset, jobs=1, cache=cache)
+    warm = engine.scan_files(paths, ruleset, jobs=1, cache=cache)
+    assert warm == cold and warm.stats.parsed == 0
+    (tmp_path / "app/a.py").write_text(CLIENT.replace("SENDGRID_API_KEY", "MAIL_KEY"))
+    edited = engine.scan_files(paths, ruleset, jobs=1, cache=cache)
+    assert edited.stats.parsed == 2  # app/a.py, and app/b.py that imports its client
+    keys = {m.call.location.file: m.call.key for m in edited.matches}
+    assert keys == {"app/b.py": "MAIL_KEY", "app/d.py": "SENDGRID_API_KEY"}

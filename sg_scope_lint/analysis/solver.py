@@ -30,6 +30,52 @@ class SourceFile:
     is_package: bool
 
 
+def facts_seen_by(facts: ProjectFacts, module: str, shown: str, imports: Iterable[str],
+                  stars: Iterable[str]) -> ProjectFacts:
+    """The part of the project facts that one module's analysis can read: what its imports
+    and star imports name (with what the classes and factories among those values name in
+    turn), what callers pass to its own functions, and the names asked of it.
+
+    The analysis cache keys an entry by this part only, so a change in one module sends back
+    only the modules that read something of it: not every module of the project.
+    """
+    from .symbols import Factory, Instance, ProjectFacts
+
+    prefixes = {*imports, *stars, module}
+    exports: dict[str, Value] = {}
+    while True:
+        found = {name: value for name, value in facts.exports.items() if name not in exports
+                 and _under(name, prefixes)}
+        if not found:
+            break
+        exports.update(found)
+        prefixes.update(value.qualname for value in found.values()
+                        if isinstance(value, (Factory, Instance)))
+        prefixes.update(value.returns.qualname for value in found.values()
+                        if isinstance(value, Factory) and isinstance(value.returns, Instance))
+    own = module + "."
+    stars = tuple(stars)
+    return ProjectFacts(
+        exports=exports,
+        arguments={name: passed for name, passed in facts.arguments.items()
+                   if name.startswith(own)},
+        wrappers=facts.wrappers,
+        wanted={shown: facts.wanted[shown]} if shown in facts.wanted else {},
+        constants={name: value for name, value in facts.constants.items()
+                   if _under(name, prefixes)},
+        unbound=frozenset(name for name in facts.unbound if _under(name, set(stars))),
+    )
+
+
+def _under(name: str, prefixes: set[str]) -> bool:
+    """Whether `name` is one of `prefixes` or inside one (`a.b.c` is inside `a.b`)."""
+    while name:
+        if name in prefixes:
+            return True
+        name = name.rpartition(".")[0]
+    return False
+
+
 def clear_package_cache() -> None:
     """Folders may have gained or lost `__init__.py` since the last scan."""
     _package_of.cache_clear()
