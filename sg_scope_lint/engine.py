@@ -55,6 +55,10 @@ if TYPE_CHECKING:  # libcst is imported only when a file needs parsing, a pool o
 MAX_PROJECT_ROUNDS = 32
 
 
+# The source kept in memory during a scan for the search of importers: about 1.5M lines.
+KEPT_TEXT_BYTES = 64 << 20
+
+
 def _stopped(rounds: int) -> str:
     return (f"the project analysis stopped after {rounds} rounds while SendGrid values of other "
             "modules were still reaching this module (a chain of re-exports or of calls passing "
@@ -148,6 +152,10 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
     cache = cache or AnalysisCache(None)
     owners = ConstantOwners(files, by_module)
     stopped: list[SourceFile] = []  # reached by values when the round limit was hit
+    # The bytes of the files read, kept (up to a budget) for later rounds to search for
+    # importers of a module whose SendGrid values changed, without reading the tree again.
+    texts: dict[Path, bytes] = {}
+    kept_bytes = 0
     analysed: Counter[Path] = Counter()  # analyses per file, cached ones left out
     parses: Counter[Path] = Counter()  # of those, the ones that parsed the file
     rounds: list[int] = []
@@ -161,6 +169,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             if isinstance(data, FileReport):
                 reports[source.path] = data
                 continue
+            if kept_bytes + len(data) <= KEPT_TEXT_BYTES:
+                texts[source.path] = data
+                kept_bytes += len(data)
             keys[source.path] = _hard_coded_keys(data, source.shown)
             if might_have_annotations(data):
                 annotated[source.path] = data
@@ -179,7 +190,7 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             new_facts = merge_facts(analyses.values(), facts.wrappers, owners)
             if new_facts == facts:
                 break
-            pending = reached_files(files, by_module, facts, new_facts, analyses, pool)
+            pending = reached_files(files, by_module, facts, new_facts, analyses, pool, texts)
             facts = new_facts
             if not pending:
                 break
@@ -243,6 +254,7 @@ class _Round:
         self.results: list[ModuleAnalysis | FileReport | None] = []  # None: still to come
         self.running: dict[int, Future[tuple[ModuleAnalysis | FileReport, bool]]] = {}
         self.waiting: list[int] = []  # neither cached nor sent to the pool
+        self.waiting_bytes = 0
 
     def add(self, source: SourceFile, data: bytes | None = None) -> None:
         self.sources.append(source)
@@ -252,13 +264,15 @@ class _Round:
             return
         self.analysed[source.path] += 1
         self.waiting.append(len(self.results) - 1)
-        if self.pool.wanted(len(self.waiting) + len(self.running)):
+        self.waiting_bytes += _size(source, data)
+        if self.pool.wanted(len(self.waiting) + len(self.running), self.waiting_bytes):
             for index in self.waiting:
                 sent = self.sources[index]
                 self.running[index] = self.pool.submit(
                     sent.shown, _size(sent, data if index == len(self.results) - 1 else None),
                     _analyse_source, sent, self.facts, self.cache)
             self.waiting.clear()
+            self.waiting_bytes = 0
 
     def finish(self, progress: Progress | None, number: int
                ) -> list[ModuleAnalysis | FileReport]:

@@ -17,9 +17,12 @@ if TYPE_CHECKING:  # a pool is imported only when a scan needs one
 
 T = TypeVar("T")
 
-# Below this many files to analyse a process pool costs more than it saves; once started for
-# a scan, it serves every later round whatever its size.
+# Below this many files to analyse (or this many bytes of them: one large file parses for
+# longer than a worker takes to start) a process pool costs more than it saves; once started
+# for a scan, it serves every later round whatever its size. A worker parsing the one file an
+# edit changed runs while this process reads the rest of the tree.
 PARALLEL_THRESHOLD = 8
+PARALLEL_BYTES = 32 * 1024
 
 
 class WorkerPool:
@@ -40,9 +43,11 @@ class WorkerPool:
         for executor in self.executors:
             executor.shutdown(wait=True, cancel_futures=True)
 
-    def wanted(self, files: int) -> bool:
-        """Whether `files` analyses go to the pool (starting it when it is not running)."""
-        return self.workers > 1 and (self.running or files >= PARALLEL_THRESHOLD)
+    def wanted(self, files: int, size: int = 0) -> bool:
+        """Whether `files` analyses of `size` bytes in all go to the pool (starting it when it
+        is not running)."""
+        return self.workers > 1 and (self.running or files >= PARALLEL_THRESHOLD
+                                     or size >= PARALLEL_BYTES)
 
     def start(self) -> None:
         if self.executors:

@@ -85,7 +85,10 @@ def module_name(path: Path, root: str = "") -> tuple[str, bool]:
     """The dotted name a file is imported under: parent folders with `__init__.py` are packages,
     up to `root` (the folder the scan runs in), which is where imports start from even when it
     has an `__init__.py` of its own."""
-    folder, name = os.path.split(os.path.abspath(path))
+    text = os.fspath(path)
+    # abspath asks the system for the working directory on every call: join to `root` instead
+    folder, name = os.path.split(os.path.normpath(os.path.join(root, text)) if root
+                                 else os.path.abspath(text))
     is_package = name == "__init__.py"
     prefix = _package_of(folder, root)
     stem = "" if is_package else os.path.splitext(name)[0]
@@ -167,8 +170,9 @@ class ConstantOwners:
     def __init__(self, files: list[SourceFile], by_module: dict[str, SourceFile]) -> None:
         self.by_module = by_module
         self.by_last: dict[str, list[tuple[tuple[str, ...], SourceFile]]] = {}
-        for source in files:
-            parts = Path(source.shown).with_suffix("").parts
+        for source in files:  # string operations: this runs for every file of the tree
+            stem = source.shown.removesuffix(".py")
+            parts = tuple(part for part in stem.split("/") if part not in ("", "."))
             if parts and parts[-1] == "__init__":
                 parts = parts[:-1]
             if parts:
@@ -215,10 +219,12 @@ class ConstantOwners:
 
 
 def reached_files(files: list[SourceFile], by_module: dict[str, SourceFile], old: ProjectFacts,
-             new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
-             pool: WorkerPool | None = None) -> list[SourceFile]:
-    """The files whose view of the project changed between two rounds of facts (the files not
-    analysed yet are searched on the pool's workers when it is running)."""
+                  new: ProjectFacts, analyses: dict[Path, ModuleAnalysis],
+                  pool: WorkerPool | None = None,
+                  texts: dict[Path, bytes] | None = None) -> list[SourceFile]:
+    """The files whose view of the project changed between two rounds of facts. The files not
+    analysed yet are searched in `texts` (their bytes, kept from the first read), else read
+    again, on the pool's workers when it is running."""
     changed_exports = {q for q, v in new.exports.items() if old.exports.get(q) != v}
     changed_arguments = {q for q, v in new.arguments.items() if old.arguments.get(q) != v}
     modules = {q.rpartition(".")[0] for q in changed_exports}
@@ -251,7 +257,11 @@ def reached_files(files: list[SourceFile], by_module: dict[str, SourceFile], old
         exported = frozenset(q.rpartition(".")[2].encode() for q in changed_exports)
         unread = [source for source in files if source.path not in reached
                   and source.module not in modules and source.path not in analyses]
-        importing = _importing(unread, names, pattern, exported, pool)
+        kept = texts or {}
+        importing = {source.path for source in unread if source.path in kept
+                     and _may_import(kept[source.path], names, pattern, exported)}
+        importing |= _importing([source for source in unread if source.path not in kept],
+                                names, pattern, exported, pool)
         for source in files:
             if source.path in reached:
                 continue
@@ -299,14 +309,19 @@ def _files_importing(paths: list[str], names: frozenset[bytes], pattern: re.Patt
                 data = file.read()
         except OSError:
             continue
-        # Substring tests first (C speed): a file can only use an export whose name it
-        # contains, and only import a module whose last name it contains; the regexes then
-        # run on the few files left.
-        if not (any(name in data for name in exported) or _STAR_IMPORT.search(data)):
-            continue
-        if any(name in data for name in names) and pattern.search(data):
+        if _may_import(data, names, pattern, exported):
             found.append(index)
     return found
+
+
+def _may_import(data: bytes, names: frozenset[bytes], pattern: re.Pattern[bytes],
+                exported: frozenset[bytes]) -> bool:
+    # Substring tests first (C speed): a file can only use an export whose name it contains,
+    # and only import a module whose last name it contains; the regexes then run on the few
+    # files left.
+    if not (any(name in data for name in exported) or _STAR_IMPORT.search(data)):
+        return False
+    return any(name in data for name in names) and pattern.search(data) is not None
 
 
 _STAR_IMPORT = re.compile(rb"import\s*\*")
