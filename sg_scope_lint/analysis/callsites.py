@@ -29,6 +29,7 @@ from .evaluate import (
     Evaluator,
     transferable,
 )
+from .frameworks import declared_requests
 from .positions import Positions
 from .requests import recognise
 from .strings import has_parameter, parameter, starts_with_literal
@@ -100,6 +101,9 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         line, col = positions.of(ast.Assign, setting.ordinal, setting.node)
         found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
                              key=setting.key))
+    # Connector frameworks send the requests their stream classes declare (frameworks.py).
+    found.extend(declared_requests(source if source is not None else module.code.encode(),
+                                   path))
     found.sort(key=lambda call: (call.location.line, call.location.col))
     if not module_name:  # a file on its own: nothing to tell other modules
         return ModuleAnalysis(found, {}, outgoing, frozenset(collector.imports))
