@@ -24,11 +24,18 @@ The script then matches the tool's findings to the labels by file and line:
   labelled path, each equal or a placeholder (``{}`` or ``{name}``) on either side;
 * a label whose method and path are ``"?"`` (an endpoint that cannot be known statically) is
   matched by an ``unresolved`` finding on its line;
+* an ``unresolved`` finding on the line of a label it does not match, whose reason names the
+  labelled endpoint among the endpoints the call could be (``could be GET /v3/x (scope), ...``:
+  a string naming an endpoint that no request was seen to send), *flags* that label: the label
+  stays a miss for recall, but it was not missed silently, and the finding is correct;
 * every other finding is a false positive, every unmatched label a false negative. A finding
   and a label on the same line that disagree are listed together as a mismatch (the finding
   counts as a false positive and the label as a false negative).
 
-Recall = matched labels / labels; precision = matched findings / findings. Both are printed
+Besides recall, ``reported`` counts the labels matched or flagged: 100% minus it is the share
+of calls missed silently, with nothing on their line.
+
+Recall = matched labels / labels; precision = (matched + flagging) findings / findings. Both are printed
 overall, per split (``split: holdout`` marks files labelled after the tool was built and never
 tuned against; entries without the field are the ``tuning`` split) and per call style (per-style precision counts only findings on lines labelled with
 that style; findings on unlabelled lines appear in the overall precision only). The number of
@@ -45,6 +52,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +83,7 @@ class Label:
     note: str = ""
     split: str = "tuning"
     matched: bool = False
+    flagged: bool = False  # not matched, but named among an unresolved finding's candidates
 
     def describe(self) -> str:
         if self.method == UNKNOWN:
@@ -91,6 +100,7 @@ class Finding:
     path: str = ""
     detail: str = ""
     matched: bool = False
+    flags: bool = False  # an unresolved finding naming the labelled endpoint as a candidate
 
     def describe(self) -> str:
         if self.kind == "unresolved":
@@ -104,10 +114,15 @@ class Tally:
     labels: int = 0
     matched_labels: int = 0
     findings: int = 0
-    matched_findings: int = 0
+    matched_findings: int = 0  # matched or flagging
+    flagged_labels: int = 0
 
     def recall(self) -> float | None:
         return self.matched_labels / self.labels if self.labels else None
+
+    def reported(self) -> float | None:
+        """Labels matched or flagged: the complement of the silent misses."""
+        return (self.matched_labels + self.flagged_labels) / self.labels if self.labels else None
 
     def precision(self) -> float | None:
         return self.matched_findings / self.findings if self.findings else None
@@ -141,6 +156,17 @@ def paths_agree(expected: str, found: str) -> bool:
     if len(a) != len(b):
         return False
     return all(x == y or is_placeholder(x) or is_placeholder(y) for x, y in zip(a, b))
+
+
+_CANDIDATE = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE) (/[^\s,()]+) \(")
+
+
+def finding_flags(label: Label, finding: Finding) -> bool:
+    """An unresolved finding that names the labelled endpoint among its candidates."""
+    if finding.kind != "unresolved" or label.method == UNKNOWN:
+        return False
+    return any(method == label.method.upper() and paths_agree(label.path, path)
+               for method, path in _CANDIDATE.findall(finding.detail))
 
 
 def finding_matches(label: Label, finding: Finding) -> bool:
@@ -327,23 +353,39 @@ def score(
                     label.matched = finding.matched = True
                     break
 
+    # Then the labels still missed that an unresolved finding on their line names.
+    for key, line_labels in by_line_labels.items():
+        for label in line_labels:
+            if label.matched:
+                continue
+            for finding in by_line_findings.get(key, []):
+                if not finding.matched and finding_flags(label, finding):
+                    label.flagged = finding.flags = True
+                    break
+
+    def correct(finding: Finding) -> bool:
+        return finding.matched or finding.flags
+
     result.overall.labels = len(labels)
     result.overall.matched_labels = sum(1 for label in labels if label.matched)
+    result.overall.flagged_labels = sum(1 for label in labels if label.flagged)
     result.overall.findings = len(findings)
-    result.overall.matched_findings = sum(1 for finding in findings if finding.matched)
+    result.overall.matched_findings = sum(1 for finding in findings if correct(finding))
 
     for label in labels:
         tally = result.per_style[label.style]
         tally.labels += 1
         tally.matched_labels += label.matched
+        tally.flagged_labels += label.flagged
         split_tally = result.per_split[splits.get(label.file, label.split)]
         split_tally.labels += 1
         split_tally.matched_labels += label.matched
+        split_tally.flagged_labels += label.flagged
     # Per-split precision: every finding counts for the split of its file.
     for finding in findings:
         split_tally = result.per_split[splits.get(finding.file, DEFAULT_SPLIT)]
         split_tally.findings += 1
-        split_tally.matched_findings += finding.matched
+        split_tally.matched_findings += correct(finding)
     # Per-style precision: findings on a line whose labels all share one style count for it.
     for key, line_findings in by_line_findings.items():
         styles = {label.style for label in by_line_labels.get(key, [])}
@@ -351,11 +393,11 @@ def score(
             continue
         tally = result.per_style[styles.pop()]
         tally.findings += len(line_findings)
-        tally.matched_findings += sum(1 for finding in line_findings if finding.matched)
+        tally.matched_findings += sum(1 for finding in line_findings if correct(finding))
 
     for key, line_labels in sorted(by_line_labels.items()):
-        leftovers = [f for f in by_line_findings.get(key, []) if not f.matched]
-        missed = [label for label in line_labels if not label.matched]
+        leftovers = [f for f in by_line_findings.get(key, []) if not correct(f)]
+        missed = [label for label in line_labels if not label.matched and not label.flagged]
         if missed and leftovers:
             # All unmatched findings of the line are listed with the first missed label.
             result.mismatches.append((missed[0], leftovers))
@@ -363,7 +405,7 @@ def score(
         else:
             result.false_negatives.extend(missed)
     for finding in sorted(findings, key=lambda f: (f.file, f.line)):
-        if finding.matched:
+        if correct(finding):
             continue
         result.false_positives.append(finding)
         if finding.file in lookalikes:
@@ -403,7 +445,9 @@ def print_report(
     )
     w(
         f"overall   recall {pct(o.recall())} ({o.matched_labels}/{o.labels})   "
-        f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})\n\n"
+        f"precision {pct(o.precision())} ({o.matched_findings}/{o.findings})   "
+        f"reported {pct(o.reported())} "
+        f"({o.matched_labels + o.flagged_labels}/{o.labels}; the rest missed silently)\n\n"
     )
     present = [e for e in entries if e["file"] not in skipped]
     split_names = ordered_splits([entry_split(e) for e in present] + list(result.per_split))

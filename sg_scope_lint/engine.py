@@ -39,6 +39,7 @@ from .types import (
     RawCall,
     ScanResult,
     ScanStats,
+    StepKind,
     Unknown,
     Unresolved,
 )
@@ -81,15 +82,21 @@ def scan_source(data: bytes, path: str, ruleset: RuleSet) -> FileReport:
     return _with_keys(_annotate(report, data, ruleset.catalogue), keys)
 
 
-def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> FileReport:
+def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
+                 sent: frozenset[str] = frozenset()) -> FileReport:
     """Resolve and match a file's calls. A guessed call counts only when a rule knows it; so
-    does a call to a base URL known only at run time, which is then reported as unresolved."""
+    does a call to a base URL known only at run time, which is then reported as unresolved.
+    A string that names an endpoint (`RawCall.named`) is reported as unresolved unless a
+    request accounts for it: one on its line, or one of this file or of `sent` (the paths the
+    project's requests send to) whose path it is or begins."""
     from .resolve import resolve
 
     matches: list[Match] = []
     unresolved: list[Unresolved] = []
     unknown: list[Unknown] = []
-    for raw in raw_calls:
+    raw_calls = list(raw_calls)
+    requests = [raw for raw in raw_calls if not raw.named]
+    for raw in requests:
         resolved = resolve(raw)
         outcome = resolved if isinstance(resolved, Unresolved) else ruleset.match(resolved)
         if (raw.guessed or raw.unknown_base) and not isinstance(outcome, Match):
@@ -102,7 +109,69 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet) -> F
             unresolved.append(outcome)
         else:
             unknown.append(outcome)
+    lines = {raw.location.line for raw in requests}
+    paths = sent | sent_paths(requests)
+    for raw in raw_calls:
+        named = _path_text(raw) if raw.named else None
+        if named is None or raw.location.line in lines or named.startswith("/{}"):
+            continue
+        # The string's run-time parts stand for any text of the path a request sends.
+        pattern = re.compile(".*?".join(re.escape(part) for part in named.split("{}")))
+        if any(pattern.match(text) for text in paths):
+            continue
+        unresolved.append(_named_endpoint(raw, ruleset))
+    unresolved.sort(key=lambda u: (u.location.line, u.location.col))
     return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
+
+
+def sent_paths(raw_calls: Iterable[RawCall]) -> frozenset[str]:
+    """The paths the requests among `raw_calls` send to a full URL (see `_path_text`)."""
+    return frozenset(text for raw in raw_calls
+                     if not raw.named and (text := _path_text(raw)) is not None)
+
+
+# Placeholders of %-format and str.format left in a string: run-time parts of the path.
+_PLACEHOLDER = re.compile(r"%[sdr]|\{[^{}]*\}")
+
+
+def _path_text(raw: RawCall) -> str | None:
+    """The path a request to a full URL sends to, as text (`{}` for run-time parts, no query
+    string or trailing slash); None for other calls."""
+    steps = raw.steps
+    if len(steps) != 2 or steps[0].kind is not StepKind.VERSION or steps[0].pieces or \
+            steps[1].kind is not StepKind.UNDERSCORE:
+        return None
+    text = "".join(p if isinstance(p, str) else "{}" for p in steps[1].pieces)
+    text = _PLACEHOLDER.sub("{}", text.split("?")[0])
+    return "/" + "/".join(s for s in text.split("/") if s)
+
+
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved:
+    """A string naming a SendGrid endpoint that no request of its module is seen to send:
+    unresolved, with the endpoints it could be and their scopes."""
+    from .resolve import resolve
+
+    candidates: list[Match] = []
+    for method in _METHODS:
+        resolved = resolve(replace(raw, verb=method.lower(), named=False))
+        if not isinstance(resolved, Unresolved):
+            outcome = ruleset.match(resolved)
+            if isinstance(outcome, Match):
+                candidates.append(outcome)
+    path = _path_text(raw)
+    if not candidates:
+        return Unresolved(raw.location, f"names `{path}` on SendGrid's API, which no rule "
+                          "covers, and no request of this module is seen to send it",
+                          raw.chain, raw.key)
+    could = ", ".join(f"{m.rule.method} {m.rule.path} ({', '.join(m.scopes) or 'no scope'})"
+                      for m in candidates)
+    scopes = tuple(dict.fromkeys(scope for m in candidates for scope in m.scopes))
+    return Unresolved(raw.location, f"names a SendGrid endpoint in a string that no request "
+                      f"of this module is seen to send; it could be {could}", raw.chain,
+                      raw.key, could_need=scopes)
 
 
 def _unknown_base(match: Match) -> Unresolved:
@@ -203,8 +272,9 @@ def scan_files(paths: Sequence[Path], ruleset: RuleSet, jobs: int | None = None,
             rounds.append(len(pending))
             results = later.finish(progress, len(rounds))
     shown = {f.path: f.shown for f in files}
+    sent = frozenset().union(*(sent_paths(a.calls) for a in analyses.values()))
     for path, analysis in analyses.items():
-        reports[path] = report_calls(shown[path], analysis.calls, ruleset)
+        reports[path] = report_calls(shown[path], analysis.calls, ruleset, sent)
     for source in stopped:
         report = reports.get(source.path, FileReport(source.shown))
         reports[source.path] = replace(report, unresolved=(*report.unresolved, Unresolved(

@@ -578,3 +578,6 @@ class RawCall:
     # The URL's base is known only at run time (a setting, a database field): reported as
     # unresolved, with the endpoint it would be on SendGrid's v3 API, only if a rule fits.
     unknown_base: bool = False
+    # Not a request: a string that names a SendGrid endpoint (`analysis/endpoint_strings.py`),
+    # reported as unresolved unless a request of its module accounts for it.
+    named: bool = False

@@ -25,6 +25,7 @@ from .clients import SENDGRID_LIBRARIES
 from .collect import (
     Collector,
 )
+from .endpoint_strings import endpoint_strings
 from .evaluate import (
     Evaluator,
     transferable,
@@ -101,9 +102,11 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         line, col = positions.of(ast.Assign, setting.ordinal, setting.node)
         found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
                              key=setting.key))
-    # Connector frameworks send the requests their stream classes declare (frameworks.py).
-    found.extend(declared_requests(source if source is not None else module.code.encode(),
-                                   path))
+    # Connector frameworks send the requests their stream classes declare (frameworks.py);
+    # strings that name an endpoint are the safety net under all of it (endpoint_strings.py).
+    text = source if source is not None else module.code.encode()
+    found.extend(declared_requests(text, path))
+    found.extend(endpoint_strings(text, path))
     found.sort(key=lambda call: (call.location.line, call.location.col))
     if not module_name:  # a file on its own: nothing to tell other modules
         return ModuleAnalysis(found, {}, outgoing, frozenset(collector.imports))

@@ -176,14 +176,14 @@ def _path_strings(klass: ast.ClassDef, name: str, classes: dict[str, ast.ClassDe
         return
     if isinstance(member, (ast.Assign, ast.AnnAssign)):
         value = member.value
-        pieces = _pieces(value) if value is not None else None
+        pieces = string_pieces(value) if value is not None else None
         if pieces is not None and value is not None:
             yield pieces, value.lineno, value.col_offset + 1
         return
     for node in ast.walk(member):
         if not isinstance(node, ast.Return) or node.value is None:
             continue
-        pieces = _pieces(node.value)
+        pieces = string_pieces(node.value)
         if pieces is not None:
             yield pieces, node.value.lineno, node.value.col_offset + 1
             continue
@@ -193,7 +193,7 @@ def _path_strings(klass: ast.ClassDef, name: str, classes: dict[str, ast.ClassDe
             yield from _path_strings(klass, call.func.attr, classes, depth + 1)
 
 
-def _pieces(node: ast.expr) -> tuple[Segment, ...] | None:
+def string_pieces(node: ast.expr) -> tuple[Segment, ...] | None:
     """A string literal or f-string as pieces (VALUE for run-time parts and `{name}` slots)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return _slots(node.value)

@@ -262,8 +262,9 @@ def _plain_request(method: str | None, url: Value, key: str, path_only: bool = F
     path = url.pieces if path_only else api_path(url.pieces)
     if path is None:
         return None
-    if not method:
-        return Request("", dynamic="the HTTP method is computed at run time", key=key)
+    if not method:  # the steps say which string it sends to (see `engine.report_calls`)
+        return Request("", raw_path_steps(path), dynamic="the HTTP method is computed at run "
+                       "time", key=key)
     return Request(method.lower(), raw_path_steps(path), key=key)
 
 
