@@ -14,10 +14,9 @@ they send nothing.
 from __future__ import annotations
 
 import ast
-import warnings
 
 from ..types import Location, RawCall
-from .frameworks import string_pieces
+from .frameworks import parse_ast, string_pieces
 from .strings import api_path, raw_path_steps
 
 # Bytes a module must contain before its strings are looked at.
@@ -28,11 +27,8 @@ def endpoint_strings(source: bytes, path: str) -> list[RawCall]:
     """The SendGrid endpoint URLs written in the module's strings, in source order."""
     if MARKER not in source:
         return []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_ast(source)
+    if tree is None:
         return []
     standalone = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
     inner = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
