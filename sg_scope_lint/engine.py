@@ -20,6 +20,7 @@ from .analysis.solver import (
     module_name,
     reached_files,
 )
+from .analysis.symbols import SMTP_PASSWORD
 from .annotations import read_annotations
 from .cache import AnalysisCache
 from .discover import display_path
@@ -112,6 +113,10 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
     lines = {raw.location.line for raw in requests}
     paths = sent | sent_paths(requests)
     for raw in raw_calls:
+        if raw.named and raw.verb == "send":  # an SMTP host setting (see `callsites`)
+            if raw.location.line not in lines and SMTP_CONNECTION not in paths:
+                matches.append(_mail_send(raw, ruleset))
+            continue
         named = _path_text(raw) if raw.named else None
         if named is None or raw.location.line in lines or named.startswith("/{}"):
             continue
@@ -124,10 +129,26 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
     return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
 
 
+# Stands, among the paths requests send to, for an SMTP connection to SendGrid's relay.
+SMTP_CONNECTION = "(SMTP)"
+
+
 def sent_paths(raw_calls: Iterable[RawCall]) -> frozenset[str]:
-    """The paths the requests among `raw_calls` send to a full URL (see `_path_text`)."""
-    return frozenset(text for raw in raw_calls
-                     if not raw.named and (text := _path_text(raw)) is not None)
+    """The paths the requests among `raw_calls` send to a full URL (see `_path_text`), and
+    `SMTP_CONNECTION` when one of them opens an SMTP connection to SendGrid's relay."""
+    found = {text for raw in raw_calls
+             if not raw.named and (text := _path_text(raw)) is not None}
+    if any(not raw.named and raw.key == SMTP_PASSWORD for raw in raw_calls):
+        found.add(SMTP_CONNECTION)
+    return frozenset(found)
+
+
+def _mail_send(raw: RawCall, ruleset: RuleSet) -> Match:
+    from .resolve import resolve
+
+    outcome = ruleset.match(resolve(replace(raw, named=False)))  # type: ignore[arg-type]
+    assert isinstance(outcome, Match), "the rules always know mail/send"
+    return outcome
 
 
 # Placeholders of %-format and str.format left in a string: run-time parts of the path.

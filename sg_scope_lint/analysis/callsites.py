@@ -23,6 +23,7 @@ import libcst as cst
 from ..types import VALUE, Location, RawCall
 from .clients import SENDGRID_LIBRARIES
 from .collect import (
+    DJANGO_SETTINGS,
     Collector,
 )
 from .endpoint_strings import endpoint_strings
@@ -100,8 +101,11 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         if value is None:
             continue
         line, col = positions.of(ast.Assign, setting.ordinal, setting.node)
+        # Django reads its settings itself; an SMTP host under another name is read by
+        # Flask-Mail, or by the project's own code: then only if no SMTP connection of the
+        # project is seen (`engine.report_calls`), else that connection is the call.
         found.append(RawCall(Location(path, line, col), f"{setting.name} = {value!r}", (), "send",
-                             key=setting.key))
+                             key=setting.key, named=setting.name not in DJANGO_SETTINGS))
     # Connector frameworks send the requests their stream classes declare (frameworks.py);
     # strings that name an endpoint are the safety net under all of it (endpoint_strings.py).
     text = source if source is not None else module.code.encode()

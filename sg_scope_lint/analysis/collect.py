@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from .symbols import (
+    SMTP_PASSWORD,
     UNKNOWN_KEY,
     Binding,
     Class,
@@ -16,10 +17,24 @@ from .symbols import (
     Imported,
     PendingCall,
     Scope,
+    literal_value,
 )
 
-# Django settings that route mail through SendGrid -> the setting that holds the key.
-MAIL_SETTINGS = {"EMAIL_BACKEND": "SENDGRID_API_KEY", "EMAIL_HOST": "EMAIL_HOST_PASSWORD"}
+# Settings that route mail through SendGrid -> the setting that holds the key: Django's, and
+# Flask-Mail's (its MAIL_SERVER is the SMTP host, MAIL_PASSWORD the password, here an API key).
+DJANGO_SETTINGS = frozenset({"EMAIL_BACKEND", "EMAIL_HOST"})
+MAIL_SETTINGS = {"EMAIL_BACKEND": "SENDGRID_API_KEY", "EMAIL_HOST": "EMAIL_HOST_PASSWORD",
+                 "MAIL_SERVER": "MAIL_PASSWORD"}
+# A project's own setting for an SMTP host (`MAILER_SMTP_HOST`) ends in one of these; its key
+# is the SMTP password, whatever the project calls it.
+SMTP_HOST_SUFFIXES = ("SMTP_HOST", "SMTP_SERVER", "MAIL_HOST", "SMTP_RELAY")
+
+
+def mail_setting_key(name: str) -> str | None:
+    """The key a setting of this name routes mail with, None when it is no mail setting."""
+    if name in MAIL_SETTINGS:
+        return MAIL_SETTINGS[name]
+    return SMTP_PASSWORD if name.isupper() and name.endswith(SMTP_HOST_SUFFIXES) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +185,15 @@ class Collector(cst.CSTVisitor):
         order = self._next()
         for target in node.targets:
             self._bind_target(target.target, node.value, order)
-            if isinstance(target.target, cst.Name) and target.target.value in MAIL_SETTINGS:
-                self._mail_setting(node, target.target.value)
+            name = _setting_name(target.target)
+            key = mail_setting_key(name) if name else None
+            if key is not None:
+                self._mail_setting(node, name, key)
 
-    def _mail_setting(self, node: cst.Assign, name: str) -> None:
-        """Django settings that may send all mail through SendGrid; `evaluate` decides which."""
-        self.settings.append(MailSetting(node, self.assigns - 1, name, MAIL_SETTINGS[name],
-                                         self.scope, self.order))
+    def _mail_setting(self, node: cst.Assign, name: str, key: str) -> None:
+        """Settings that may send all mail through SendGrid; `evaluate` decides which."""
+        self.settings.append(MailSetting(node, self.assigns - 1, name, key, self.scope,
+                                         self.order))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         """`x: SendGridAPIClient` declares what x holds, with or without a value: a dataclass,
@@ -233,4 +250,16 @@ def dotted_name(node: cst.BaseExpression) -> str:
         return node.value
     if isinstance(node, cst.Attribute):
         return f"{dotted_name(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _setting_name(target: cst.BaseAssignTargetExpression) -> str:
+    """`EMAIL_HOST = ...`, or a config mapping's literal key: `app.config["MAIL_SERVER"] = ...`."""
+    if isinstance(target, cst.Name):
+        return target.value
+    if isinstance(target, cst.Subscript) and len(target.slice) == 1:
+        index = target.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            text = literal_value(index.value)
+            return text if isinstance(text, str) else ""
     return ""

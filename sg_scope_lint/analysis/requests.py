@@ -39,6 +39,7 @@ from .strings import (
     starts_with_literal,
 )
 from .symbols import (
+    SMTP_PASSWORD,
     UNKNOWN_KEY,
     ConnectionRequest,
     Dynamic,
@@ -165,7 +166,7 @@ def _imported(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scop
     if evaluator.opens_smtp(function, node, scope, order):
         host = evaluator.smtp_host(function, node, scope, order)
         if isinstance(host, Str) and literal_text(host) in SMTP_HOSTS:
-            return Request("send", key="(SMTP password)")
+            return Request("send", key=SMTP_PASSWORD)
     return None
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the engine uses ProjectFacts without importing libcst
 DEFAULT_KEY = "SENDGRID_API_KEY"  # SendGridAPIClient() with no key reads this variable
 UNKNOWN_KEY = ""
 HARD_CODED_KEY = "(hard-coded)"
+SMTP_PASSWORD = "(SMTP password)"  # the key of an SMTP connection: its password
 
 
 @dataclass(frozen=True, slots=True)
