@@ -437,7 +437,9 @@ class Evaluator:
         return node
 
     def _annotated(self, node: cst.BaseExpression, scope: Scope) -> Value:
-        """A parameter annotated with the client class (also `Optional[...]`, `... | None`)."""
+        """A parameter annotated with the client class (also `Optional[...]`, `... | None`), or
+        with a class of the module whose attributes hold SendGrid values (a configuration
+        dataclass whose `base_url` field defaults to SendGrid's API)."""
         candidates: list[cst.BaseExpression] = [node]
         while candidates:
             current = candidates.pop()
@@ -457,6 +459,11 @@ class Evaluator:
                 imported = self.value(current, scope, 1 << 62)
                 if isinstance(imported, Imported) and imported.qualname in CLIENT_CLASSES:
                     return Client(UNKNOWN_KEY)
+                if isinstance(imported, Class):  # a configuration dataclass of the module
+                    attributes = self.instance_attributes(imported)
+                    if attributes:
+                        return Instance(imported.qualname, attributes,
+                                        imported.qualname in self.classes_with_members)
         return None
 
     def _call(self, node: cst.Call, scope: Scope, order: int) -> Value:
