@@ -100,3 +100,9 @@ DJANGO_BACKENDS = frozenset({
     "anymail.backends.sendgrid.EmailBackend",
     "anymail.backends.sendgrid_v2.EmailBackend",
 })
+
+# Attributes an API client class keeps its base URL in, by the common spellings: a request
+# helper the class inherits from another package (`self.request_api("PUT", path)`) joins the
+# path to it.
+BASE_URL_ATTRIBUTES = ("base_url", "url_base", "api_url", "api_base", "api_base_url",
+                       "BASE_URL", "API_URL", "API_BASE", "API_BASE_URL")

@@ -101,10 +101,10 @@ class Evaluator:
             owner = scope.instance_class(node.value.value) if isinstance(
                 node.value, cst.Name) else None
             if owner is not None:
-                return self._class_attribute_of(owner, node.attr.value, depth=0)
+                return self.class_attribute_of(owner, node.attr.value, depth=0)
             base = self.value(node.value, scope, order)
             if isinstance(base, Class):
-                return self._class_attribute_of(base.scope, node.attr.value, depth=0)
+                return self.class_attribute_of(base.scope, node.attr.value, depth=0)
             member = self._exported_member(base, node.attr.value)
             if member is not None:
                 return member
@@ -277,7 +277,7 @@ class Evaluator:
             return member if isinstance(member, Factory) else None
         return None
 
-    def _class_attribute_of(self, klass: Scope, name: str, depth: int) -> Value:
+    def class_attribute_of(self, klass: Scope, name: str, depth: int = 0) -> Value:
         """`self.<name>`: assigned in any method or the class body, else in a base class."""
         found = self.first_known(klass.attributes.get(name, []) + klass.bindings.get(name, []))
         if found is not None or depth > 5 or klass.parent is None:
@@ -285,7 +285,7 @@ class Evaluator:
         for base_node in klass.bases:
             base = self.value(base_node, klass.parent, 1 << 62)
             if isinstance(base, Class):
-                found = self._class_attribute_of(base.scope, name, depth + 1)
+                found = self.class_attribute_of(base.scope, name, depth + 1)
             elif isinstance(base, Factory) and isinstance(base.returns, Instance):
                 found = dict(base.returns.attributes).get(name)
             elif isinstance(base, Imported) and base.qualname in HTTP_SESSION_CLASSES:
@@ -309,7 +309,7 @@ class Evaluator:
         """The SendGrid values on a class's attributes, its bases' included."""
         scope = klass.scope
         names = sorted(set(scope.attributes) | set(scope.bindings))
-        found = {name: self._class_attribute_of(scope, name, 0) for name in names}
+        found = {name: self.class_attribute_of(scope, name, 0) for name in names}
         if depth < 5 and scope.parent is not None:
             for base_node in scope.bases:
                 base = self.value(base_node, scope.parent, 1 << 62)

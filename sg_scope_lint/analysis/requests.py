@@ -14,6 +14,7 @@ or, as unresolved, when the module imports the SendGrid library and the path is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ import libcst as cst
 
 from ..types import VALUE, Segment, Step, StepKind
 from .clients import (
+    BASE_URL_ATTRIBUTES,
     HTTP_FUNCTIONS,
     HTTP_SESSION_METHODS,
     LEGACY_SEND_PATH,
@@ -250,9 +252,56 @@ def _by_url(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
         return _plain_request(method, evaluator.argument(node, 1, "url", scope, order),
                               UNKNOWN_KEY)
     if name in HTTP_SESSION_METHODS:
-        return _plain_request(HTTP_SESSION_METHODS[name] or None,
-                              evaluator.argument(node, 0, "url", scope, order), UNKNOWN_KEY)
-    return None
+        found = _plain_request(HTTP_SESSION_METHODS[name] or None,
+                               evaluator.argument(node, 0, "url", scope, order), UNKNOWN_KEY)
+        if found is not None:
+            return found
+    return _inherited_helper(evaluator, node.func, node, scope, order)
+
+
+_VERBS_BY_NAME = re.compile(r"_*(?:api_|http_|do_|make_|send_)?(get|post|put|patch|delete)"
+                            r"(?:_json|_request|_data)?", re.IGNORECASE)
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call, scope: Scope,
+                      order: int) -> Request | None:
+    """`self.request_api("PUT", "/v3/marketing/contacts")`, `self._get(path)`: a method the
+    class inherits from another package, on a class whose base URL attribute is SendGrid's.
+
+    The method comes from a literal first argument (the path is then the second) or from the
+    helper's name (`_get`, `post_json`: the path is the first argument).
+    """
+    if not isinstance(func.value, cst.Name):
+        return None
+    owner = scope.instance_class(func.value.value)
+    if owner is None:
+        return None
+    base: Value = None
+    for attribute in BASE_URL_ATTRIBUTES:
+        base = evaluator.class_attribute_of(owner, attribute)
+        # on SendGrid's API host, with or without a path (`https://api.sendgrid.com`)
+        if isinstance(base, Str) and api_path(base.pieces + ("/v3",)) is not None:
+            break
+        base = None
+    if not isinstance(base, Str):
+        return None
+    named = _VERBS_BY_NAME.fullmatch(func.attr.value)
+    first = literal_text(evaluator.argument(node, 0, "method", scope, order))
+    if first and first.upper() in _HTTP_METHODS:
+        method, target = first, evaluator.argument(node, 1, "endpoint", scope, order)
+        if target is None:
+            target = evaluator.argument(node, 1 << 30, "path", scope, order)
+    elif named is not None:
+        method, target = named.group(1), evaluator.argument(node, 0, "endpoint", scope, order)
+        if target is None:
+            target = evaluator.argument(node, 1 << 30, "path", scope, order)
+    else:
+        return None
+    if not isinstance(target, Str):
+        return None
+    url = Str(join_base(base.pieces, target.pieces, False))
+    return _plain_request(method, url, UNKNOWN_KEY)
 
 
 def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False
