@@ -157,18 +157,26 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
         arguments = _arguments_for(evaluator, pending, function)
         if not arguments:
             continue
+        name = function.qualname.rpartition(".")[2] or "its function"
         with evaluator.bound(function.scope, arguments):
             for call in inner:
                 request = recognise(evaluator, call.node, call.scope, call.order)
-                if request is not None and not request.dynamic and not request.guessed \
-                        and starts_with_literal(request.steps):
+                if request is None or request.dynamic or request.guessed or not request.steps:
+                    continue
+                if starts_with_literal(request.steps):
                     found[pending.ordinal] = request
-                    if requests[call.ordinal] is None:  # unseen on its own: say why
-                        name = function.qualname.rpartition(".")[2] or "its function"
-                        found[call.ordinal] = Request("", dynamic=(
-                            f"the request's URL is a parameter of `{name}`; each call of it "
-                            "is reported with the endpoint it passes"), key=request.key)
-                    break
+                elif not any(isinstance(v, Str) and v.pieces and v.pieces[0] is VALUE
+                             for v in arguments.values()):
+                    continue  # the unknown start does not come from this call's arguments
+                else:  # `_sg("GET", f"{PATHS[kind]}/{email}")`: SendGrid's, path unknown
+                    found[pending.ordinal] = Request("", dynamic=(
+                        f"the path passed to `{name}` starts with a value known only at run "
+                        "time"), key=request.key)
+                if requests[call.ordinal] is None:  # unseen on its own: say why
+                    found[call.ordinal] = Request("", dynamic=(
+                        f"the request's URL is a parameter of `{name}`; each call of it "
+                        "is reported with the endpoint it passes"), key=request.key)
+                break
     return found
 
 
