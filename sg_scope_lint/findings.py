@@ -164,7 +164,8 @@ def unresolved_finding(call: Unresolved) -> Finding:
 
 def unknown_finding(unknown: Unknown) -> Finding:
     return Finding(unknown.call.location, codes.UNKNOWN_ENDPOINT.code,
-                   codes.UNKNOWN_ENDPOINT.message(endpoint=unknown.call.endpoint),
+                   codes.UNKNOWN_ENDPOINT.message(endpoint=unknown.call.endpoint) + (
+                       f"; it resembles `{unknown.resembles}`" if unknown.resembles else ""),
                    unknown.call.chain)
 
 

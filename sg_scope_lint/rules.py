@@ -88,11 +88,25 @@ class RuleSet:
                 best, best_rank = rule, rank
         return best
 
+    def resembling(self, endpoint: Endpoint) -> str:
+        """The endpoint of a rule whose path is closest to this one's (same method first), ""
+        when none is close: a typo (`suppresion/bounces`), or a singular for a plural."""
+        import difflib
+
+        wanted = _shown(endpoint.path)
+        for same_method in (True, False):
+            shown = {_shown(rule.path): rule for rule in self.rules
+                     if (rule.method == endpoint.method) == same_method}
+            close = difflib.get_close_matches(wanted, list(shown), n=1, cutoff=0.85)
+            if close:
+                return f"{shown[close[0]].method} {shown[close[0]].path}"
+        return ""
+
     def match(self, call: CallSite) -> Match | Unresolved | Unknown:
         """Turn a resolved call site into the scopes it needs, or say why that is not possible."""
         rule = self.find(call.endpoint)
         if rule is None:
-            return Unknown(call)
+            return Unknown(call, self.resembling(call.endpoint))
         if rule.scopes_by_value:
             value = _param_value(rule, call.endpoint)
             options = dict(rule.scopes_by_value)
@@ -428,3 +442,11 @@ def _display(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def _shown(path: str) -> str:
+    """A rule's path with `{param}` slots as `{}`, without the version, to compare with."""
+    parts = [part for part in path.split("/") if part]
+    if parts and parts[0] in ("v2", "v3"):
+        parts = parts[1:]
+    return "/" + "/".join("{}" if part.startswith("{") else part for part in parts)

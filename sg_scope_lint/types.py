@@ -161,9 +161,17 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A call that resolved to an endpoint no rule covers."""
+    """A call that resolved to an endpoint no rule covers; `resembles` is the closest endpoint
+    a rule does cover (`GET /v3/suppression/bounces` for `.../bounce`), "" when none is close:
+    often the path is a typo."""
 
     call: CallSite
+    resembles: str = ""
+
+    @property
+    def reason(self) -> str:
+        return "no rule covers this endpoint" + (
+            f"; it resembles {self.resembles}" if self.resembles else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ def as_data(result: ScanResult) -> dict[str, Any]:
         "unknown": [
             {"file": u.call.location.file, "line": u.call.location.line,
              "col": u.call.location.col, "method": u.call.endpoint.method,
-             "path": u.call.endpoint.path, "reason": "no rule covers this endpoint",
+             "path": u.call.endpoint.path, "reason": u.reason,
              "call": u.call.chain}
             for u in result.unknown
         ],

@@ -15,7 +15,7 @@ def render(result: ScanResult) -> str:
         lines.append((u.location, f"unresolved: {u.reason}: {u.chain}"))
     for k in result.unknown:
         lines.append((k.call.location,
-                      f"unknown endpoint: {k.call.endpoint} (no rule covers it): {k.call.chain}"))
+                      f"unknown endpoint: {k.call.endpoint} ({k.reason}): {k.call.chain}"))
     for a in result.annotated:
         lines.append((a.location, (f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
                                    f"{a.annotation.line}): {a.chain}")))
