@@ -329,6 +329,33 @@ def collect_findings(scan: dict, files_dir: Path) -> list[Finding]:
     return findings
 
 
+# A quoted URL on SendGrid's API hosts with at least one segment after the version (the same
+# test as tests/test_endpoint_strings_reported.py, independent of the tool's own finder).
+_ENDPOINT_STRING = re.compile(r"""["'](?:https?://)?api(?:\.eu)?\.sendgrid\.com(/v[23]/[^"'\s?]+)""")
+_SLOT = re.compile(r"\{[^}]*\}|%[sd]")
+
+
+def unreported_endpoint_strings(paths: list[Path], findings: list[Finding],
+                                scan: dict) -> list[str]:
+    """`file:line: string` for each endpoint string with no finding on its line and no
+    reported call or unknown endpoint whose path is it or begins with it."""
+    lines = {(f.file, f.line) for f in findings}
+    sent = [_SLOT.sub("{}", str(item.get("path", "")))
+            for kind in ("calls", "unknown") for item in scan.get(kind) or []]
+    silent = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.lstrip().startswith("#") or (path.name, number) in lines:
+                continue
+            for found in _ENDPOINT_STRING.finditer(line):
+                named = _SLOT.sub("{}", found.group(1)).rstrip("/")
+                pattern = re.compile(".*?".join(re.escape(p) for p in named.split("{}")))
+                if not any(pattern.match(p) for p in sent):
+                    silent.append(f"{path.name}:{number}: {found.group(0)}")
+    return silent
+
+
 def score(
     labels: list[Label],
     findings: list[Finding],
@@ -592,6 +619,12 @@ def main(argv: list[str] | None = None) -> int:
              "(issue 7: the prefilter must never change results)",
     )
     parser.add_argument(
+        "--check-endpoint-strings",
+        action="store_true",
+        help="list the strings naming a SendGrid endpoint that no finding reports (never "
+             "silent: each must be part of a reported call or reported itself)",
+    )
+    parser.add_argument(
         "--save-scan", type=Path, help="also write the merged scan as JSON (for --scan-json)"
     )
     parser.add_argument(
@@ -636,6 +669,14 @@ def main(argv: list[str] | None = None) -> int:
     known = {e["file"] for e in entries}
     skipped_set = set(skipped)
     findings = collect_findings(scan, files_dir)
+    if args.check_endpoint_strings:
+        silent = unreported_endpoint_strings(
+            [files_dir / e["file"] for e in entries if e["file"] not in skipped], findings, scan)
+        print(f"endpoint-string check: {len(silent)} string(s) naming a SendGrid endpoint "
+              "with no finding that reports them")
+        for line in silent:
+            print(f"  {line}")
+        print()
     stray = sorted({f.file for f in findings if f.file not in known})
     if stray:
         sys.stderr.write(
