@@ -225,3 +225,12 @@ def test_contradictory_flags_are_usage_errors(project: Path, capsys) -> None:
     assert code == 2 and "--check needs a manifest file" in err
     code, _, err = run(capsys, "scan", "src", "--jobs", "0")
     assert code == 2 and "at least 1" in err
+
+
+def test_stats_say_what_the_scan_cost(in_repo: Path, capsys) -> None:
+    code, out, err = run(capsys, "scan", "tests/golden/projects/crossmodule", "--stats",
+                         "--no-cache", "--jobs", "1")
+    assert code == 0 and "Required scopes" in out
+    line = err.strip().splitlines()[-1]
+    assert line.startswith("sg-scope-lint: ") and "file(s) read" in line
+    assert "files per round: " in line and "at most 1 time(s) one file" in line
