@@ -30,6 +30,7 @@ from .clients import (
     URLJOIN_FUNCTIONS,
     VERBS,
 )
+from .keys import client_key
 from .strings import (
     BRACES,
     PERCENT,
@@ -42,8 +43,6 @@ from .strings import (
     urljoin,
 )
 from .symbols import (
-    DEFAULT_KEY,
-    HARD_CODED_KEY,
     UNKNOWN_KEY,
     Binding,
     Chain,
@@ -611,47 +610,12 @@ class Evaluator:
         return None
 
     def _client_key(self, node: cst.Call, scope: Scope, order: int) -> str:
-        """Where a new client's API key comes from: an environment variable or setting name.
+        """Where a new client's API key comes from (see `keys.py`)."""
+        return client_key(self, node, scope, order)
 
-        `SendGridAPIClient()` reads `SENDGRID_API_KEY` from the environment; a key passed in is
-        named after the variable or setting it is read from (`os.environ["X"]`,
-        `os.getenv("X")`, `settings.X`, `config["X"]`, a constant bound to one of those).
-        """
-        argument = next((a.value for a in node.args if a.keyword is None), None)
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value in ("api_key", "apikey"):
-                argument = arg.value
-        if argument is None or (isinstance(argument, cst.Name) and argument.value == "None"):
-            return DEFAULT_KEY
-        return self._key_name(argument, scope, order, depth=0)
-
-    def _key_name(self, node: cst.BaseExpression, scope: Scope, order: int, depth: int) -> str:
-        if depth > 8:
-            return UNKNOWN_KEY
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            return HARD_CODED_KEY
-        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-            index = node.slice[0].slice
-            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
-                text = literal_value(index.value)
-                return text if isinstance(text, str) else UNKNOWN_KEY
-        if isinstance(node, cst.Call) and node.args:
-            first = node.args[0].value
-            name = literal_value(first) if isinstance(first, cst.SimpleString) else None
-            if isinstance(name, str):
-                return name  # os.getenv("X"), environ.get("X"), config("X")
-        if isinstance(node, cst.Attribute) and node.attr.value.isupper():
-            return node.attr.value  # settings.SENDGRID_API_KEY
-        if isinstance(node, cst.BooleanOperation):  # key or os.environ["X"]
-            left = self._key_name(node.left, scope, order, depth + 1)
-            if left != UNKNOWN_KEY:
-                return left
-            return self._key_name(node.right, scope, order, depth + 1)
-        if isinstance(node, cst.Name):
-            for binding in self._candidates(node.value, scope, order):
-                if binding.node is not None and not binding.annotation and not binding.default:
-                    return self._key_name(binding.node, binding.scope, binding.order, depth + 1)
-        return UNKNOWN_KEY
+    def candidates(self, name: str, scope: Scope, order: int) -> list[Binding]:
+        """The bindings a use of `name` may see, most likely first."""
+        return self._candidates(name, scope, order)
 
     def _getattr(self, node: cst.Call, scope: Scope, order: int) -> Value:
         target = self.value(node.args[0].value, scope, order)
