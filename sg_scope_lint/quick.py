@@ -342,7 +342,10 @@ def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
 
 def _settings_free(pyproject: str) -> bool:
     """True when pyproject.toml parses and sets nothing for this tool (an empty table is fine)."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the same parser, from the package index (a dependency on Python 3.10)
+        import tomli as tomllib
 
     try:
         with open(pyproject, "rb") as stream:
