@@ -7,7 +7,10 @@ The stages, each a module:
 - `evaluate`, `symbols`, `strings`: the interpreter, giving expressions symbolic values
   (clients, chains, SendGrid URLs);
 - `requests`: what a call sends, one matcher over a table of the kinds of callee, reading the
-  library tables of `clients`;
+  library tables of `clients`; `keys`: where a client's key comes from, likewise;
+- `frameworks`: the requests connector frameworks send for the stream classes a module
+  declares; `endpoint_strings`: the strings that name an endpoint, the safety net under all
+  of it (the engine reports those no request accounts for);
 - `callsites`: one module's SendGrid calls, and what it tells other modules (exports, values
   passed to their functions, names it asks for);
 - `solver`: those facts joined over the project, and the files they reach.
