@@ -235,7 +235,9 @@ class _Transcript(io.TextIOBase):
         return self.stream.write(text)
 
     def flush(self) -> None:
-        self.stream.flush()
+        # Also called when the transcript is collected, maybe after its stream was closed.
+        if not self.stream.closed:
+            self.stream.flush()
 
     def isatty(self) -> bool:
         return self.stream.isatty()
