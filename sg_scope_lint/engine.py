@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .analysis.clients import VERB_ORDER
 from .analysis.parse import analyse
 from .analysis.solver import (
     ConstantOwners,
@@ -146,7 +147,9 @@ def sent_paths(raw_calls: Iterable[RawCall]) -> frozenset[str]:
 def _mail_send(raw: RawCall, ruleset: RuleSet) -> Match:
     from .resolve import resolve
 
-    outcome = ruleset.match(resolve(replace(raw, named=False)))  # type: ignore[arg-type]
+    resolved = resolve(replace(raw, named=False))
+    assert not isinstance(resolved, Unresolved), "a setting's `send` always resolves"
+    outcome = ruleset.match(resolved)
     assert isinstance(outcome, Match), "the rules always know mail/send"
     return outcome
 
@@ -167,17 +170,14 @@ def _path_text(raw: RawCall) -> str | None:
     return "/" + "/".join(s for s in text.split("/") if s)
 
 
-_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-
-
 def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved:
     """A string naming a SendGrid endpoint that no request of its module is seen to send:
     unresolved, with the endpoints it could be and their scopes."""
     from .resolve import resolve
 
     candidates: list[Match] = []
-    for method in _METHODS:
-        resolved = resolve(replace(raw, verb=method.lower(), named=False))
+    for verb in VERB_ORDER:
+        resolved = resolve(replace(raw, verb=verb, named=False))
         if not isinstance(resolved, Unresolved):
             outcome = ruleset.match(resolved)
             if isinstance(outcome, Match):

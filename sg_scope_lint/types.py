@@ -586,6 +586,8 @@ class RawCall:
     # The URL's base is known only at run time (a setting, a database field): reported as
     # unresolved, with the endpoint it would be on SendGrid's v3 API, only if a rule fits.
     unknown_base: bool = False
-    # Not a request: a string that names a SendGrid endpoint (`analysis/endpoint_strings.py`),
-    # reported as unresolved unless a request of its module accounts for it.
+    # Not a request but something that names one: a string naming an endpoint
+    # (`analysis/endpoint_strings.py`, reported as unresolved) or an SMTP host setting read by
+    # a framework or the project's code (verb `send`, reported as mail send). Either is
+    # reported only when no request of the project accounts for it (`engine.report_calls`).
     named: bool = False

@@ -2,7 +2,8 @@
 
 The stages, each a module:
 - `parse`: bytes to a libcst tree (Python 2 source read as Python 3), refusing what would crash
-  libcst; `parsed` keeps the trees of one scan, so a file is parsed once;
+  libcst; `parsed` keeps the trees of one scan, so a file is parsed once; `pyast` is
+  CPython's parser, for the passes that need no libcst tree;
 - `walk`, `collect`: one walk over a tree records bindings, calls and mail settings in scopes;
 - `evaluate`, `symbols`, `strings`: the interpreter, giving expressions symbolic values
   (clients, chains, SendGrid URLs);

@@ -29,7 +29,8 @@ MAIL_ONLY_CLIENTS = {
 # python_http_client.Client, the fluent client under `SendGridAPIClient.client`.
 HTTP_CHAIN_CLASSES = frozenset({"python_http_client.Client", "python_http_client.client.Client"})
 # Request functions of python_http_client.Client; any other unknown attribute is a path segment.
-VERBS = frozenset({"get", "post", "put", "patch", "delete"})
+VERB_ORDER = ("get", "post", "put", "patch", "delete")  # reading first, as reports list them
+VERBS = frozenset(VERB_ORDER)
 # Real attributes of python_http_client.Client: reading them never adds a path segment.
 HTTP_CLIENT_ATTRIBUTES = frozenset({"host", "request_headers", "append_slash", "timeout", "methods"})
 

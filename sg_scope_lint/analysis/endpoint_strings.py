@@ -16,7 +16,8 @@ from __future__ import annotations
 import ast
 
 from ..types import Location, RawCall
-from .frameworks import parse_ast, string_pieces
+from .frameworks import string_pieces
+from .pyast import parse_ast
 from .strings import api_path, raw_path_steps
 
 # Bytes a module must contain before its strings are looked at.

@@ -241,7 +241,7 @@ class Evaluator:
             bindings: list[Binding] = []
             if isinstance(current, cst.Name):
                 raw = self._name(current.value, where, when)
-                bindings = self._candidates(current.value, where, when)
+                bindings = self.candidates(current.value, where, when)
             elif isinstance(current, cst.Attribute):
                 owner = where.instance_class(current.value.value) if isinstance(
                     current.value, cst.Name) else None
@@ -322,9 +322,9 @@ class Evaluator:
         return tuple(sorted((n, v) for n, v in found.items() if transferable(v)))
 
     def _name(self, name: str, scope: Scope, order: int) -> Value:
-        return self.first_known(self._candidates(name, scope, order))
+        return self.first_known(self.candidates(name, scope, order))
 
-    def _candidates(self, name: str, scope: Scope, order: int) -> list[Binding]:
+    def candidates(self, name: str, scope: Scope, order: int) -> list[Binding]:
         """The bindings a use of `name` may see, most likely first (Python's scope rules)."""
         current: Scope | None = scope
         innermost = True
@@ -425,7 +425,7 @@ class Evaluator:
         """Follow a name to the expression it was last bound to (one hop per binding)."""
         seen = 0
         while isinstance(node, cst.Name) and seen < 8:
-            bindings = [b for b in self._candidates(node.value, scope, order)
+            bindings = [b for b in self.candidates(node.value, scope, order)
                         if b.node is not None and not b.default]
             if not bindings or bindings[0].annotation:
                 return node
@@ -612,10 +612,6 @@ class Evaluator:
     def _client_key(self, node: cst.Call, scope: Scope, order: int) -> str:
         """Where a new client's API key comes from (see `keys.py`)."""
         return client_key(self, node, scope, order)
-
-    def candidates(self, name: str, scope: Scope, order: int) -> list[Binding]:
-        """The bindings a use of `name` may see, most likely first."""
-        return self._candidates(name, scope, order)
 
     def _getattr(self, node: cst.Call, scope: Scope, order: int) -> Value:
         target = self.value(node.args[0].value, scope, order)

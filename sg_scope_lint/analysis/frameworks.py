@@ -17,11 +17,11 @@ from values known only at run time.
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..types import VALUE, Location, RawCall, Segment
+from .pyast import parse_ast
 from .strings import api_path, join_base, raw_path_steps
 
 
@@ -92,17 +92,6 @@ def declared_requests(source: bytes, path: str) -> list[RawCall]:
             found[(line, col)] = RawCall(Location(path, line, col), f"{klass.name}.{framework.path}",
                                          raw_path_steps(endpoint), verb.lower())
     return [found[key] for key in sorted(found)]
-
-
-def parse_ast(source: bytes) -> ast.Module | None:
-    """CPython's tree of the module (several times faster than libcst's), None when it cannot
-    parse it (newer syntax than the running Python: the libcst analysis still runs)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def _imported_names(tree: ast.Module) -> dict[str, str]:

@@ -11,11 +11,12 @@ slow PositionProvider answers instead.
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Iterator
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .pyast import parse_ast
 
 
 class Positions:
@@ -69,11 +70,8 @@ class Positions:
 
 def _ast_positions(code: str) -> dict[type, list[tuple[int, int]]] | None:
     """(line, UTF-8 byte offset) of every Call and Assign node, in libcst's walk order."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(code)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_ast(code)
+    if tree is None:
         return None
     found: dict[type, list[tuple[int, int]]] = {ast.Call: [], ast.Assign: []}
     for node in _source_order(tree):

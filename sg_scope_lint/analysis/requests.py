@@ -261,7 +261,6 @@ def _by_url(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
 
 _VERBS_BY_NAME = re.compile(r"_*(?:api_|http_|do_|make_|send_)?(get|post|put|patch|delete)"
                             r"(?:_json|_request|_data)?", re.IGNORECASE)
-_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call, scope: Scope,
@@ -288,7 +287,7 @@ def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call,
         return None
     named = _VERBS_BY_NAME.fullmatch(func.attr.value)
     first = literal_text(evaluator.argument(node, 0, "method", scope, order))
-    if first and first.upper() in _HTTP_METHODS:
+    if first and first.lower() in VERBS:
         method, target = first, evaluator.argument(node, 1, "endpoint", scope, order)
         if target is None:
             target = evaluator.argument(node, 1 << 30, "path", scope, order)
