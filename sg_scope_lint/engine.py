@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .analysis.clients import VERB_ORDER
-from .analysis.parse import analyse
+from .analysis.parse import analyse, file_error
 from .analysis.solver import (
     ConstantOwners,
     SourceFile,
@@ -33,7 +33,6 @@ from .types import (
     Annotated,
     AnnotationProblem,
     AnnotationProblemKind,
-    FileError,
     FileReport,
     HardCodedKey,
     Location,
@@ -428,9 +427,9 @@ def _read(source: SourceFile) -> bytes | FileReport:
     try:
         return source.path.read_bytes()
     except IsADirectoryError:
-        return _error(source.shown, 1, 1, "is a directory, not a Python file")
+        return file_error(source.shown, 1, 1, "is a directory, not a Python file")
     except OSError as exc:
-        return _error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return file_error(source.shown, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
 def _names_pattern(qualnames: frozenset[str]) -> re.Pattern[bytes] | None:
@@ -490,6 +489,3 @@ def _apply_annotations(report: FileReport, data: bytes, catalogue: ScopeCatalogu
         annotation_problems=tuple(sorted(problems, key=lambda p: (p.location, p.detail))),
     )
 
-
-def _error(path: str, line: int, col: int, message: str) -> FileReport:
-    return FileReport(path, errors=(FileError(Location(path, line, col), message),))

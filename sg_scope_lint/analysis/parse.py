@@ -34,7 +34,7 @@ def analyse(data: bytes, path: str, module_name: str, is_package: bool,
     try:
         return analyse_module(module, path, module_name, is_package, facts, source)
     except RecursionError:
-        return _error(path, 1, 1, "the file is nested too deeply to analyse")
+        return file_error(path, 1, 1, "the file is nested too deeply to analyse")
 
 
 def parse(data: bytes, path: str) -> tuple[cst.Module, bytes] | FileReport:
@@ -43,7 +43,7 @@ def parse(data: bytes, path: str) -> tuple[cst.Module, bytes] | FileReport:
     import libcst as cst
 
     if too_deep_for_libcst(data):
-        return _error(path, 1, 1, "the file is nested too deeply to analyse safely "
+        return file_error(path, 1, 1, "the file is nested too deeply to analyse safely "
                       f"(an expression deeper than {MAX_EXPRESSION_DEPTH} levels)")
     try:
         try:
@@ -56,11 +56,11 @@ def parse(data: bytes, path: str) -> tuple[cst.Module, bytes] | FileReport:
     except cst.ParserSyntaxError as exc:
         line, col, message = _python_syntax_error(data) or (
             exc.raw_line, exc.raw_column + 1, exc.message)
-        return _error(path, line, col, f"syntax error: {message}")
+        return file_error(path, line, col, f"syntax error: {message}")
     except (UnicodeDecodeError, LookupError, SyntaxError) as exc:
-        return _error(path, 1, 1, f"cannot decode the file: {exc}")
+        return file_error(path, 1, 1, f"cannot decode the file: {exc}")
     except RecursionError:
-        return _error(path, 1, 1, "the file is nested too deeply to parse")
+        return file_error(path, 1, 1, "the file is nested too deeply to parse")
     return module, data
 
 
@@ -124,5 +124,6 @@ def _python_syntax_error(data: bytes) -> tuple[int, int, str] | None:
 
 
 
-def _error(path: str, line: int, col: int, message: str) -> FileReport:
+def file_error(path: str, line: int, col: int, message: str) -> FileReport:
+    """The report of a file that could not be read or parsed: its one error, nothing else."""
     return FileReport(path, errors=(FileError(Location(path, line, col), message),))
