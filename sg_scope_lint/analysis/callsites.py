@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -34,7 +35,7 @@ from .evaluate import (
 from .frameworks import declared_requests
 from .positions import Positions
 from .requests import recognise
-from .strings import has_parameter, parameter, starts_with_literal
+from .strings import has_parameter, parameter, starts_with_literal, whole_url
 from .symbols import (
     Binding,
     Class,
@@ -84,6 +85,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         evaluator = Evaluator(collector.module_scope, facts, uses_library)
     positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: recognise(evaluator, p.node, p.scope, p.order) for p in collector.calls}
+    requests.update(_urls_from_other_modules(evaluator, collector, requests))
     requests.update(_through_helpers(evaluator, collector.calls, requests))
     found: list[RawCall] = []
     for pending in collector.calls:
@@ -138,20 +140,19 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
     unseen; at each call with literal arguments it is known. The caller's call is reported with
     the request the helper sends for those arguments (one level of helpers, this module only),
     and a request inside the helper that is unseen on its own (its URL is a parameter) is
-    reported as unresolved: what it sends depends on callers that may be anywhere.
+    reported as unresolved: what it sends depends on callers that may be anywhere. A URL that
+    the module's callers pass whole is bound to the parameter (`_bind_arguments`): when they
+    all pass the same endpoint the request inside is reported with it, and when they pass
+    different ones, each call is reported with its own instead of one of them standing for all.
     """
     by_scope: dict[int, list[PendingCall]] = {}
     for pending in calls:
         by_scope.setdefault(id(pending.scope), []).append(pending)
+    contested = _contested(evaluator, calls, by_scope, requests)
     found: dict[int, Request] = {}
-    for pending in calls:
-        if requests[pending.ordinal] is not None or not pending.node.args:
-            continue
-        function = evaluator.value(pending.node.func, pending.scope, pending.order)
-        if not isinstance(function, Function):
-            continue
+    for pending, function in _calls_of_functions(evaluator, calls, requests):
         inner = [q for q in by_scope.get(id(function.scope), [])
-                 if _sends(q) and _unknown(requests[q.ordinal])]
+                 if _sends(q) and (_unknown(requests[q.ordinal]) or q.ordinal in contested)]
         if not inner:
             continue
         arguments = _arguments_for(evaluator, pending, function)
@@ -172,12 +173,73 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
                     found[pending.ordinal] = Request("", dynamic=(
                         f"the path passed to `{name}` starts with a value known only at run "
                         "time"), key=request.key)
-                if requests[call.ordinal] is None:  # unseen on its own: say why
-                    found[call.ordinal] = Request("", dynamic=(
-                        f"the request's URL is a parameter of `{name}`; each call of it "
-                        "is reported with the endpoint it passes"), key=request.key)
+                if requests[call.ordinal] is None or call.ordinal in contested:
+                    found[call.ordinal] = _parameter_url(name, request.key)
                 break
     return found
+
+
+def _calls_of_functions(evaluator: Evaluator, calls: list[PendingCall],
+                        requests: dict[int, Request | None]
+                        ) -> Iterator[tuple[PendingCall, Function]]:
+    """Calls with arguments of the module's own functions that send nothing themselves."""
+    for pending in calls:
+        if requests[pending.ordinal] is not None or not pending.node.args:
+            continue
+        function = evaluator.value(pending.node.func, pending.scope, pending.order)
+        if isinstance(function, Function):
+            yield pending, function
+
+
+def _parameter_url(name: str, key: str) -> Request:
+    """The request inside a helper whose URL each of its calls passes: unresolved there."""
+    return Request("", dynamic=(f"the request's URL is a parameter of `{name}`; each call of "
+                                "it is reported with the endpoint it passes"), key=key)
+
+
+def _contested(evaluator: Evaluator, calls: list[PendingCall],
+               by_scope: dict[int, list[PendingCall]],
+               requests: dict[int, Request | None]) -> set[int]:
+    """Requests inside the module's helpers that its calls send to different endpoints (the
+    ordinals of those requests)."""
+    sent: dict[int, set[Request]] = {}
+    for pending, function in _calls_of_functions(evaluator, calls, requests):
+        inner = [q for q in by_scope.get(id(function.scope), [])
+                 if _sends(q) and requests[q.ordinal] is not None
+                 and not _unknown(requests[q.ordinal])]
+        if not inner:
+            continue
+        arguments = _arguments_for(evaluator, pending, function)
+        with evaluator.bound(function.scope, arguments):
+            for call in inner:
+                sent.setdefault(call.ordinal, set()).add(
+                    recognise(evaluator, call.node, call.scope, call.order))
+    return {ordinal for ordinal, requests_sent in sent.items() if len(requests_sent) > 1}
+
+
+def _urls_from_other_modules(evaluator: Evaluator, collector: Collector,
+                             requests: dict[int, Request | None]) -> dict[int, Request]:
+    """Requests inside this module's helpers whose whole URL other modules pass in: each of
+    those calls is reported with its endpoint (`requests._through_helper`, through the
+    `Helper` this module then exports), and the request inside as unresolved."""
+    found: dict[int, Request] = {}
+    for function in _receiving_urls(evaluator, collector):
+        name = function.qualname.rpartition(".")[2]
+        for call, template in _templates(evaluator, function, collector.calls, requests,
+                                         known_too=True):
+            if any(whole_url(step.pieces) for step in template.steps):
+                found[call.ordinal] = _parameter_url(name, template.key)
+    return found
+
+
+def _receiving_urls(evaluator: Evaluator, collector: Collector) -> list[Function]:
+    """The module's functions to which other modules pass a SendGrid URL."""
+    functions = []
+    for qualname, passed in evaluator.facts.arguments.items():
+        function = collector.functions.get(qualname)
+        if function is not None and any(isinstance(v, Str) for v in passed.values()):
+            functions.append(function)
+    return functions
 
 
 def _unknown(request: Request | None) -> bool:
@@ -195,16 +257,7 @@ def _sends(pending: PendingCall) -> bool:
 def _arguments_for(evaluator: Evaluator, pending: PendingCall,
                    function: Function) -> dict[str, Value]:
     """The helper's parameters bound to the values this call passes (known values only)."""
-    method_call = isinstance(pending.node.func, cst.Attribute) and bool(function.scope.self_name)
-    params = function.params[1:] if method_call else function.params
-    values: dict[str, Value] = {}
-    positional = [a for a in pending.node.args if a.keyword is None and not a.star]
-    for name, arg in zip(params, positional):
-        values[name] = evaluator.value(arg.value, pending.scope, pending.order)
-    for arg in pending.node.args:
-        if arg.keyword is not None:
-            values[arg.keyword.value] = evaluator.value(arg.value, pending.scope, pending.order)
-    return {name: value for name, value in values.items() if value is not None}
+    return evaluator.call_arguments(function, pending.node, pending.scope, pending.order)
 
 
 def _passed_values(evaluator: Evaluator, calls: list[PendingCall]
@@ -389,17 +442,35 @@ def _helper(evaluator: Evaluator, function: Function, calls: list[PendingCall],
 
     Each parameter (after `self`) is bound to a marker and the function's unresolved requests
     are evaluated again; those whose method or path holds a marker become templates that a call
-    in another module fills with its arguments (`Evaluator._through_helper`). The URL's host
-    must be known in the helper: a whole SendGrid URL passed in reaches the helper through
-    `ProjectFacts.arguments` instead, and the request inside is reported with it.
+    in another module fills with its arguments (`Evaluator._through_helper`). A request whose
+    whole URL is a parameter (`session.get(url)`) is a template only in a function to which
+    another module passes a SendGrid URL: a project's generic HTTP helper is no SendGrid value.
     """
-    inner = [q for q in calls if _sends(q) and _unknown(requests[q.ordinal])]
-    if not inner:
+    receives_urls = function.qualname in evaluator.facts.arguments and any(
+        isinstance(v, Str) for v in evaluator.facts.arguments[function.qualname].values())
+    templates = [template for _, template in _templates(evaluator, function, calls, requests)
+                 if receives_urls or not any(whole_url(s.pieces) for s in template.steps)]
+    if not templates:
         return None
     method = bool(function.scope.self_name)
     params = function.params[1:] if method else function.params
+    return Helper(function.qualname, params, tuple(templates), method)
+
+
+def _templates(evaluator: Evaluator, function: Function, calls: list[PendingCall],
+               requests: dict[int, Request | None], known_too: bool = False
+               ) -> list[tuple[PendingCall, Template]]:
+    """The requests of `function` (among `calls`) whose method or URL holds a parameter, with
+    the parameters (after `self`) bound to markers: each with the call that sends it. Only
+    requests unresolved on their own, unless `known_too` (a URL that callers bound)."""
+    inner = [q for q in calls if q.scope is function.scope and _sends(q)
+             and (known_too or _unknown(requests[q.ordinal]))]
+    if not inner:
+        return []
+    method = bool(function.scope.self_name)
+    params = function.params[1:] if method else function.params
     markers: dict[str, Value] = {name: Str((parameter(i),)) for i, name in enumerate(params)}
-    templates: list[Template] = []
+    templates: list[tuple[PendingCall, Template]] = []
     with evaluator.bound(function.scope, markers):
         for call in inner:
             request = recognise(evaluator, call.node, call.scope, call.order)
@@ -407,7 +478,5 @@ def _helper(evaluator: Evaluator, function: Function, calls: list[PendingCall],
                 continue
             pieces = [p for step in request.steps for p in step.pieces]
             if has_parameter(request.verb) or any(has_parameter(p) for p in pieces):
-                templates.append(Template(request.verb, request.steps, request.key))
-    if not templates:
-        return None
-    return Helper(function.qualname, params, tuple(templates), method)
+                templates.append((call, Template(request.verb, request.steps, request.key)))
+    return templates

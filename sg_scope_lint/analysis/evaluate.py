@@ -83,6 +83,7 @@ class Evaluator:
         # cannot see may be SendGrid's (see `_unknown_base_request`).
         self.uses_sendgrid_library = uses_sendgrid_library
         self.in_progress: set[int] = set()
+        self.call_depth = 0  # calls whose returns are being evaluated with bound arguments
         self.cache: dict[int, Value] = {}
         # Names of other modules whose string (`ProjectFacts.constants`) an evaluation used:
         # still wanted, so the answer stays while this module relies on it.
@@ -492,7 +493,7 @@ class Evaluator:
         if isinstance(function, Imported):
             return self._construct(function.qualname, node, scope, order)
         if isinstance(function, Function):
-            return self.first_known(list(function.scope.returns))
+            return self._returned(function, node, scope, order)
         if isinstance(function, Class):
             return Instance(function.qualname, self.instance_attributes(function),
                             function.qualname in self.classes_with_members)
@@ -504,6 +505,42 @@ class Evaluator:
             chain = function.chain
             return Chain(chain.steps + (Step(kind, pieces),), chain.key, chain.guessed)
         return None
+
+    def _returned(self, function: Function, node: cst.Call, scope: Scope, order: int) -> Value:
+        """What a call of one of the module's functions returns; when the call passes a
+        SendGrid value, with the function's parameters bound to what it passes
+        (`self.build_request(sg_url)` returning `urllib.request.Request(sg_url)`). Two calls
+        deep at most: each level evaluates the function's returns again."""
+        plain = self.first_known(list(function.scope.returns))
+        if self.call_depth >= 2:
+            return plain
+        arguments = self.call_arguments(function, node, scope, order)
+        if not any(transferable(value) for value in arguments.values()):
+            return plain
+        self.call_depth += 1
+        try:
+            with self.bound(function.scope, arguments):
+                found = self.first_known(list(function.scope.returns))
+        finally:
+            self.call_depth -= 1
+        return found if found is not None else plain
+
+    def call_arguments(self, function: Function, node: cst.Call, scope: Scope,
+                       order: int) -> dict[str, Value]:
+        """The function's parameters bound to the values a call of it passes (known values
+        only; none when the call unpacks `*args` or `**kwargs`)."""
+        if any(arg.star for arg in node.args):
+            return {}
+        method_call = isinstance(node.func, cst.Attribute) and bool(function.scope.self_name)
+        params = function.params[1:] if method_call else function.params
+        values: dict[str, Value] = {}
+        positional = [arg for arg in node.args if arg.keyword is None]
+        for name, arg in zip(params, positional):
+            values[name] = self.value(arg.value, scope, order)
+        for arg in node.args:
+            if arg.keyword is not None:
+                values[arg.keyword.value] = self.value(arg.value, scope, order)
+        return {name: value for name, value in values.items() if value is not None}
 
     def _configured_url(self, node: cst.Call, scope: Scope, order: int) -> Value:
         """`getenv("X", default)`, `options.get("host", default)`: the default when it is a
@@ -663,6 +700,10 @@ def attribute_of(base: Value, name: str) -> Value:
         return Send(base.key) if name == "send" and not base.guessed else None
     if isinstance(base, Instance):
         return dict(base.attributes).get(name)
+    if isinstance(base, Factory) and isinstance(base.returns, Instance):
+        # `Scopes.endpoint` on another module's class: a URL in its class body
+        found = dict(base.returns.attributes).get(name)
+        return found if isinstance(found, Str) else None
     if isinstance(base, Chain):
         if name in VERBS or name in ("_", "version"):
             return Member(base, name)

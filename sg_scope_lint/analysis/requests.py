@@ -33,12 +33,14 @@ from .clients import (
 from .strings import (
     api_path,
     fill_parameters,
+    fill_url,
     has_parameter,
     join_base,
     literal_text,
     pieces_of,
     raw_path_steps,
     starts_with_literal,
+    whole_url,
 )
 from .symbols import (
     SMTP_PASSWORD,
@@ -136,8 +138,11 @@ def _through_helper(evaluator: Evaluator, function: Value, node: cst.Call, scope
             verb = (literal_text(Str(fill_parameters((verb,), arguments))) or "").lower()
         if not verb or has_parameter(verb):
             continue
-        steps = tuple(Step(step.kind, fill_parameters(step.pieces, arguments))
-                      for step in template.steps)
+        filled = [fill_url(step.pieces, arguments) for step in template.steps]
+        if any(pieces is None for pieces in filled):
+            continue  # the URL the call passes is not on a SendGrid API host
+        steps = tuple(Step(step.kind, pieces) for step, pieces in zip(template.steps, filled)
+                      if pieces is not None)
         if starts_with_literal(steps):
             return Request(verb, steps, key=template.key)
     return None
@@ -195,7 +200,7 @@ def _http(evaluator: Evaluator, method: str | None, node: cst.Call, scope: Scope
         url = evaluator.argument(node, 0, "url", scope, order)
     if session is not None:
         url = Str(join_base(session.base, pieces_of(url), session.urljoin))
-    request = _plain_request(method, url, UNKNOWN_KEY)
+    request = _plain_request(method, url, UNKNOWN_KEY, whole_url_parameter=True)
     if request is None and evaluator.uses_sendgrid_library:
         request = _unknown_base_request(method, url)
     return request
@@ -209,7 +214,8 @@ def _urlopen(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope
     if isinstance(target, UrlRequest):
         method = target.method or ("POST" if has_data else "GET")
         return _plain_request(method, Str(target.url), UNKNOWN_KEY)
-    return _plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY)
+    return _plain_request("POST" if has_data else "GET", target, UNKNOWN_KEY,
+                          whole_url_parameter=True)
 
 
 def _fetch(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
@@ -303,12 +309,18 @@ def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call,
     return _plain_request(method, url, UNKNOWN_KEY)
 
 
-def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False
-                   ) -> Request | None:
-    """A request to a URL: SendGrid's only when the URL's host is one of its API hosts."""
+def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False,
+                   whole_url_parameter: bool = False) -> Request | None:
+    """A request to a URL: SendGrid's only when the URL's host is one of its API hosts.
+
+    While a helper's summary is worked out (`callsites._helper`), a URL that is wholly a
+    parameter of the helper (`session.request("get", url)`) is kept as it is, so that each call
+    of the helper can be checked with the URL it passes (`whole_url` in `strings.py`)."""
     if not isinstance(url, Str):
         return None
     path = url.pieces if path_only else api_path(url.pieces)
+    if path is None and whole_url_parameter and whole_url(url.pieces):
+        path = url.pieces
     if path is None:
         return None
     if not method:  # the steps say which string it sends to (see `engine.report_calls`)

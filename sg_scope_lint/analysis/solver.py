@@ -272,8 +272,7 @@ def reached_files(files: list[SourceFile], by_module: dict[str, SourceFile], old
                 # package's `sendgrid.py` beside its `constants/sendgrid.py`) exported them.
                 # An import of one of the changed names, of a class or module holding one,
                 # or a star import of their module: not any import from that module.
-                own = source.module + "."
-                if any(name in changed_prefixes and not name.startswith(own)
+                if any(name in changed_prefixes and not _own(name, source.module, by_module)
                        for name in analysis.imports) or not modules.isdisjoint(analysis.stars):
                     reached[source.path] = source
             elif source.module in modules:
@@ -281,6 +280,15 @@ def reached_files(files: list[SourceFile], by_module: dict[str, SourceFile], old
             elif source.path in importing:
                 reached[source.path] = source
     return list(reached.values())
+
+
+def _own(name: str, module: str, by_module: dict[str, SourceFile]) -> bool:
+    """Whether an imported name is the module's own (`pkg.Class.method` in `pkg`), not a name
+    of one of its submodules (`pkg.http.get` imported by the package's `__init__.py`)."""
+    if not name.startswith(module + "."):
+        return False
+    head = name[len(module) + 1:].partition(".")[0]
+    return f"{module}.{head}" not in by_module
 
 
 def _importing(sources: list[SourceFile], names: frozenset[bytes], pattern: re.Pattern[bytes],

@@ -134,6 +134,21 @@ def parameter(index: int) -> str:
     return f"\x00{index}\x00"
 
 
+def whole_url(pieces: tuple[Segment, ...]) -> bool:
+    """Whether a URL (or a raw path step) starts with a helper's parameter: the parameter is
+    the whole URL, whose host only each call of the helper tells (see `fill_url`)."""
+    return bool(pieces) and pieces[0] is not VALUE and _MARKER.match(pieces[0]) is not None
+
+
+def fill_url(pieces: tuple[Segment, ...],
+             arguments: Sequence[tuple[Segment, ...] | None]) -> tuple[Segment, ...] | None:
+    """A helper's raw path with the call's arguments in place: when the helper's parameter
+    was the whole URL, the path of the URL the call passes on a SendGrid API host (None for
+    any other URL); else the path as filled in."""
+    filled = fill_parameters(pieces, arguments)
+    return api_path(filled) if whole_url(pieces) else filled
+
+
 def has_parameter(text: str | None) -> bool:
     return text is not None and "\x00" in text and _MARKER.search(text) is not None
 
