@@ -75,14 +75,14 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     collector = Collector(path, module_name or "__main__", is_package)
     walk(module, collector)  # libcst's module.visit would rebuild the whole tree
     _bind_arguments(collector.functions, facts.arguments)
-    uses_library = any(name.partition(".")[0] in SENDGRID_LIBRARIES for name in collector.imports)
-    evaluator = Evaluator(collector.module_scope, facts, uses_library)
+    about_sendgrid = _about_sendgrid(collector), _named_after_sendgrid(collector)
+    evaluator = Evaluator(collector.module_scope, facts, *about_sendgrid)
     outgoing: dict[str, dict[int | str, Value]] = {}
     for _ in range(_LOCAL_ROUNDS):
         outgoing, local = _passed_values(evaluator, collector.calls)
         if not _bind_arguments(collector.functions, local):
             break
-        evaluator = Evaluator(collector.module_scope, facts, uses_library)
+        evaluator = Evaluator(collector.module_scope, facts, *about_sendgrid)
     positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: recognise(evaluator, p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_urls_from_other_modules(evaluator, collector, requests))
@@ -123,6 +123,23 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     return ModuleAnalysis(found, exports, outgoing, frozenset(collector.imports),
                           frozenset(wanted), constants, frozenset(unbound),
                           frozenset(collector.module_scope.star_modules))
+
+
+def _about_sendgrid(collector: Collector) -> bool:
+    """Whether the module imports the SendGrid library or is named after SendGrid (a
+    `sendgrid.py`): evidence that its requests to a base URL it cannot see, with a SendGrid
+    path, may be SendGrid's. Functions named after SendGrid are such evidence for their own
+    requests (`_named_after_sendgrid`)."""
+    if any(name.partition(".")[0] in SENDGRID_LIBRARIES for name in collector.imports):
+        return True
+    return "sendgrid" in collector.module_name.lower()
+
+
+def _named_after_sendgrid(collector: Collector) -> frozenset[int]:
+    """The scopes (by id) of functions and methods named after SendGrid, or in a class named
+    after it (`SendGrid.send_email`, `send_with_sendgrid`)."""
+    return frozenset(id(function.scope) for qualname, function in collector.functions.items()
+                     if "sendgrid" in qualname.removeprefix(collector.module_name + ".").lower())
 
 
 _LOCAL_ROUNDS = 3

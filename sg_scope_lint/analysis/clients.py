@@ -8,7 +8,7 @@ library's public API).
 from __future__ import annotations
 
 # Top-level packages of the SendGrid library and of the HTTP client under it: a module that
-# imports one of them is taken to talk to SendGrid (see `Evaluator.uses_sendgrid_library`).
+# imports one of them is taken to talk to SendGrid (see `Evaluator.about_sendgrid`).
 SENDGRID_LIBRARIES = frozenset({"sendgrid", "python_http_client"})
 
 # The official client class, under every module path it can be imported from (v3–v6).

@@ -76,12 +76,15 @@ class Evaluator:
     """Second pass: work out the symbolic value of expressions from the recorded bindings."""
 
     def __init__(self, module_scope: Scope, facts: ProjectFacts,
-                 uses_sendgrid_library: bool = False) -> None:
+                 about_sendgrid: bool = False,
+                 sendgrid_functions: frozenset[int] = frozenset()) -> None:
         self.module_scope = module_scope
         self.facts = facts
-        # The module imports the SendGrid library: evidence that its requests to a host it
-        # cannot see may be SendGrid's (see `_unknown_base_request`).
-        self.uses_sendgrid_library = uses_sendgrid_library
+        # The module imports the SendGrid library or is named after SendGrid, or a function is
+        # (its scope's id): evidence that their requests to a host they cannot see may be
+        # SendGrid's (`requests._unknown_base_request`).
+        self.about_sendgrid = about_sendgrid
+        self.sendgrid_functions = sendgrid_functions
         self.in_progress: set[int] = set()
         self.call_depth = 0  # calls whose returns are being evaluated with bound arguments
         self.cache: dict[int, Value] = {}
@@ -93,6 +96,15 @@ class Evaluator:
         self.classes_with_members = frozenset(
             qualname.rpartition(".")[0] for qualname, value in facts.exports.items()
             if isinstance(value, (Helper, Factory)))
+
+    def about_sendgrid_in(self, scope: Scope) -> bool:
+        """Whether code in `scope` is about SendGrid (see `__init__`)."""
+        current: Scope | None = scope
+        while current is not None and not self.about_sendgrid:
+            if id(current) in self.sendgrid_functions:
+                return True
+            current = current.parent
+        return self.about_sendgrid
 
     def value(self, node: cst.BaseExpression, scope: Scope, order: int) -> Value:
         if isinstance(node, cst.Name):
@@ -437,8 +449,8 @@ class Evaluator:
         return node
 
     def _annotated(self, node: cst.BaseExpression, scope: Scope) -> Value:
-        """A parameter annotated with the client class (also `Optional[...]`, `... | None`), or
-        with a class of the module whose attributes hold SendGrid values (a configuration
+        """A parameter annotated with the client class (also `Optional[...]`, `... | None`), an
+        HTTP session class, or with a class of the module whose attributes hold SendGrid values (a configuration
         dataclass whose `base_url` field defaults to SendGrid's API)."""
         candidates: list[cst.BaseExpression] = [node]
         while candidates:
@@ -459,6 +471,10 @@ class Evaluator:
                 imported = self.value(current, scope, 1 << 62)
                 if isinstance(imported, Imported) and imported.qualname in CLIENT_CLASSES:
                     return Client(UNKNOWN_KEY)
+                if isinstance(imported, Imported) and imported.qualname in HTTP_SESSION_CLASSES:
+                    # a session passed in: its requests are checked like a module's own (a
+                    # `base_url` given where it was made is not seen here)
+                    return Session(urljoin=imported.qualname.startswith("aiohttp."))
                 if isinstance(imported, Class):  # a configuration dataclass of the module
                     attributes = self.instance_attributes(imported)
                     if attributes:

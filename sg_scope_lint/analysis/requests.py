@@ -201,7 +201,7 @@ def _http(evaluator: Evaluator, method: str | None, node: cst.Call, scope: Scope
     if session is not None:
         url = Str(join_base(session.base, pieces_of(url), session.urljoin))
     request = _plain_request(method, url, UNKNOWN_KEY, whole_url_parameter=True)
-    if request is None and evaluator.uses_sendgrid_library:
+    if request is None and evaluator.about_sendgrid_in(scope):
         request = _unknown_base_request(method, url)
     return request
 
@@ -332,7 +332,7 @@ def _plain_request(method: str | None, url: Value, key: str, path_only: bool = F
 def _unknown_base_request(method: str | None, url: Value) -> Request | None:
     """A request to a base URL known only at run time plus a literal path, such as
     `requests.post(settings.api_url + "/marketing/lists")` where the base is a database
-    field, in a module that imports the SendGrid library.
+    field, in a module that imports the SendGrid library (or code named after SendGrid).
 
     Its host cannot be known, so it is never reported as SendGrid's endpoint; it is kept,
     as unresolved, only when a rule knows the path on SendGrid's v3 API (see

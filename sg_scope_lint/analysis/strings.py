@@ -17,6 +17,7 @@ from .symbols import (
 )
 
 PERCENT = re.compile(r"%[sdr]")
+_VERSION_PREFIX = re.compile(r"^v[0-9]+(/|$)")
 BRACES = re.compile(r"\{(\w*)\}")
 # While a helper's summary is worked out, its parameters hold these markers; they survive
 # joining and formatting as text, and each call puts its arguments in their place. A NUL does
@@ -189,7 +190,11 @@ def starts_with_literal(steps: tuple[Step, ...]) -> bool:
         if step.kind is StepKind.VERSION:
             continue
         first = step.pieces[0] if step.pieces else ""
-        return first is not VALUE and bool(first.strip("/"))
+        if first is VALUE:
+            return False
+        # `/v3` then a run-time value names no endpoint: the version is not the path
+        known = _VERSION_PREFIX.sub("", first.strip("/"))
+        return bool(known) or (bool(first.strip("/")) and len(step.pieces) == 1)
     return True
 
 
