@@ -33,6 +33,7 @@ from .types import (
     Annotated,
     AnnotationProblem,
     AnnotationProblemKind,
+    CallSite,
     FileReport,
     HardCodedKey,
     Location,
@@ -124,7 +125,9 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
         pattern = re.compile(".*?".join(re.escape(part) for part in named.split("{}")))
         if any(pattern.match(text) for text in paths):
             continue
-        unresolved.append(_named_endpoint(raw, ruleset))
+        found = _named_endpoint(raw, ruleset)
+        if found is not None:
+            unresolved.append(found)
     unresolved.sort(key=lambda u: (u.location.line, u.location.col))
     return FileReport(path, tuple(matches), tuple(unresolved), tuple(unknown))
 
@@ -134,10 +137,23 @@ SMTP_CONNECTION = "(SMTP)"
 
 
 def sent_paths(raw_calls: Iterable[RawCall]) -> frozenset[str]:
-    """The paths the requests among `raw_calls` send to a full URL (see `_path_text`), and
-    `SMTP_CONNECTION` when one of them opens an SMTP connection to SendGrid's relay."""
-    found = {text for raw in raw_calls
-             if not raw.named and (text := _path_text(raw)) is not None}
+    """The paths the requests among `raw_calls` send to (see `_path_text`; a client chain's
+    path once resolved), and `SMTP_CONNECTION` when one of them opens an SMTP connection to
+    SendGrid's relay."""
+    from .resolve import resolve
+
+    found: set[str] = set()
+    for raw in raw_calls:
+        if raw.named:
+            continue
+        text = _path_text(raw)
+        if text is None and raw.steps and not raw.dynamic:
+            resolved = resolve(raw)
+            if isinstance(resolved, CallSite):
+                text = "/" + "/".join(p if isinstance(p, str) else "{}"
+                                      for p in resolved.endpoint.parts)
+        if text is not None:
+            found.add(text)
     if any(not raw.named and raw.key == SMTP_PASSWORD for raw in raw_calls):
         found.add(SMTP_CONNECTION)
     return frozenset(found)
@@ -169,9 +185,10 @@ def _path_text(raw: RawCall) -> str | None:
     return "/" + "/".join(s for s in text.split("/") if s)
 
 
-def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved:
+def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved | None:
     """A string naming a SendGrid endpoint that no request of its module is seen to send:
-    unresolved, with the endpoints it could be and their scopes."""
+    unresolved, with the endpoints it could be and their scopes. A bare path (no host,
+    `unknown_base`) counts only when a rule knows it."""
     from .resolve import resolve
 
     candidates: list[Match] = []
@@ -182,6 +199,8 @@ def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved:
             if isinstance(outcome, Match):
                 candidates.append(outcome)
     path = _path_text(raw)
+    if raw.unknown_base and not candidates:
+        return None
     if not candidates:
         return Unresolved(raw.location, f"names `{path}` on SendGrid's API, which no rule "
                           "covers, and no request of this module is seen to send it",
@@ -189,7 +208,8 @@ def _named_endpoint(raw: RawCall, ruleset: RuleSet) -> Unresolved:
     could = ", ".join(f"{m.rule.method} {m.rule.path} ({', '.join(m.scopes) or 'no scope'})"
                       for m in candidates)
     scopes = tuple(dict.fromkeys(scope for m in candidates for scope in m.scopes))
-    return Unresolved(raw.location, f"names a SendGrid endpoint in a string that no request "
+    named = "a path of SendGrid's API" if raw.unknown_base else "a SendGrid endpoint"
+    return Unresolved(raw.location, f"names {named} in a string that no request "
                       f"of this module is seen to send; it could be {could}", raw.chain,
                       raw.key, could_need=scopes)
 
