@@ -37,6 +37,7 @@ from .strings import (
     has_parameter,
     join_base,
     literal_text,
+    names_endpoint,
     pieces_of,
     raw_path_steps,
     starts_with_literal,
@@ -74,7 +75,54 @@ def recognise(evaluator: Evaluator, node: cst.Call, scope: Scope, order: int) ->
     """What `node` sends to SendGrid (verb, steps, run-time reason, key), None when nothing."""
     function = evaluator.value(node.func, scope, order)
     recogniser = _BY_KIND.get(type(function))
-    return recogniser(evaluator, function, node, scope, order) if recogniser else None
+    found = recogniser(evaluator, function, node, scope, order) if recogniser else None
+    if found is None and (function is None or isinstance(function, Imported)):
+        found = _url_with_verb(evaluator, node, scope, order)
+    return found
+
+
+# Keywords that name the HTTP method of a request helper another package provides.
+_METHOD_KEYWORDS = ("method", "http_method", "verb", "request_method", "http_verb")
+
+
+def _url_with_verb(evaluator: Evaluator, node: cst.Call, scope: Scope,
+                   order: int) -> Request | None:
+    """A call of a function nothing is known about (another package's request helper, a task
+    framework's wrapper) that is given a whole SendGrid URL and says the HTTP method: a keyword
+    such as `http_method=HTTPMethod.GET` or `method="POST"`, a first argument `"PUT"` before
+    the URL, or the callee's name (`fetch.get_json(url)`). Without a method the URL's string
+    is left to the safety net (`endpoint_strings.py`)."""
+    if any(arg.star for arg in node.args) or isinstance(
+            evaluator.value(node, scope, order), UrlRequest):  # made here, sent elsewhere
+        return None
+    positional = [arg.value for arg in node.args if arg.keyword is None]
+    keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
+    urls = [n for n in (*positional, *keywords.values())
+            if (v := evaluator.value(n, scope, order)) is not None
+            and isinstance(v, Str) and (path := api_path(v.pieces)) is not None
+            and names_endpoint(path)]
+    if len(urls) != 1:
+        return None
+    url = evaluator.value(urls[0], scope, order)
+    method = next((_verb_of(evaluator, keywords[k], scope, order) for k in _METHOD_KEYWORDS
+                   if k in keywords), None)
+    if method is None and len(positional) >= 2 and positional[1] is urls[0]:
+        method = _verb_of(evaluator, positional[0], scope, order)
+    if method is None and (positional[:1] == urls[:1] or "url" in keywords):
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else (
+            node.func.value if isinstance(node.func, cst.Name) else "")
+        named = _VERBS_BY_NAME.fullmatch(name)
+        method = named.group(1).lower() if named is not None else None
+    return _plain_request(method, url, UNKNOWN_KEY) if method else None
+
+
+def _verb_of(evaluator: Evaluator, node: cst.BaseExpression, scope: Scope,
+             order: int) -> str | None:
+    """An HTTP method written as a string or as an enum member (`HTTPMethod.GET`)."""
+    text = literal_text(evaluator.value(node, scope, order))
+    if text is None and isinstance(node, cst.Attribute):
+        text = node.attr.value
+    return text.lower() if text and text.lower() in VERBS else None
 
 
 # ------------------------------------------------------------------------- the official client
