@@ -320,19 +320,27 @@ _VERBS_BY_NAME = re.compile(r"_*(?:api_|http_|do_|make_|send_)?(get|post|put|pat
 def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call, scope: Scope,
                       order: int) -> Request | None:
     """`self.request_api("PUT", "/v3/marketing/contacts")`, `self._get(path)`: a method the
-    class inherits from another package, on a class whose base URL attribute is SendGrid's.
+    class inherits from another package, on a class whose base URL attribute is SendGrid's;
+    also `self._http.post("/templates")`, a request method of an HTTP client the class holds
+    (made by a base class or a helper of another module) with a path relative to that base.
 
     The method comes from a literal first argument (the path is then the second) or from the
     helper's name (`_get`, `post_json`: the path is the first argument).
     """
-    if not isinstance(func.value, cst.Name):
+    holder = func.value
+    held = isinstance(holder, cst.Attribute) and func.attr.value in HTTP_SESSION_METHODS
+    if held:  # `self._http.post("/templates")`: a client the class holds
+        holder = holder.value
+    if not isinstance(holder, cst.Name):
         return None
-    owner = scope.instance_class(func.value.value)
-    if owner is None:
+    owner = scope.instance_class(holder.value)
+    if owner is None or (held and not _made_here(owner, func.value)):
         return None
     base: Value = None
     for attribute in BASE_URL_ATTRIBUTES:
         base = evaluator.class_attribute_of(owner, attribute)
+        if base is None:
+            base = evaluator.class_attribute_of(owner, "_" + attribute)
         # on SendGrid's API host, with or without a path (`https://api.sendgrid.com`)
         if isinstance(base, Str) and api_path(base.pieces + ("/v3",)) is not None:
             break
@@ -353,8 +361,23 @@ def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call,
         return None
     if not isinstance(target, Str):
         return None
+    if held and not (target.pieces and isinstance(target.pieces[0], str)
+                     and target.pieces[0].startswith("/")):
+        return None  # a held client's path is absolute (`self.config.get("api_key")` is not)
     url = Str(join_base(base.pieces, target.pieces, False))
     return _plain_request(method, url, UNKNOWN_KEY)
+
+
+def _made_here(owner: Scope, held: cst.BaseExpression) -> bool:
+    """Whether the class makes the client it holds in `self.<name>` (a constructor, a factory,
+    or a base class of another module that sets it), rather than only taking one in (a test
+    double, a client for another service): only a client the class makes is taken to use the
+    class's base URL."""
+    assert isinstance(held, cst.Attribute)
+    bindings = owner.attributes.get(held.attr.value, [])
+    if not bindings:
+        return bool(owner.bases)
+    return any(isinstance(b.node, (cst.Call, cst.Await)) for b in bindings)
 
 
 def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False,
