@@ -26,15 +26,16 @@ CACHE_DIRECTORY = ".sg-scope-lint-cache"
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
 # then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
 # 3: module constants other modules' requests read, `wanted` and `constants`; 4: entries keyed
-# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`).
-_FORMAT = 4
+# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`;
+# 5: sessions with a SendGrid base URL in exports, helpers given whole URLs, calls per value).
+_FORMAT = 5
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
         symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
-        symbols.Helper, symbols.Template, symbols.ModuleAnalysis,
+        symbols.Helper, symbols.Template, symbols.ModuleAnalysis, symbols.Session,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
