@@ -22,15 +22,16 @@ from . import __version__, baseline, findings, manifest_diff, quick
 from . import manifest as manifest_module
 from .cache import CACHE_DIRECTORY, AnalysisCache
 from .codedocs import docs_path
-from .config import Config, load_config
-from .discover import discover, display_path
+from .config import Config, load_config, parse_config
+from .discover import discover_tree, display_path
 from .engine import scan_files
 from .errors import ConfigError, RulesError, SgScopeLintError
 from .explain import explain
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
-from .paths import pyproject_candidates
+from .paths import anchor_pattern, default_path, has_table, notes, pyproject_candidates, tree
+from .projects import Project, base_config, check_single, split, start_folder
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
@@ -52,10 +53,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
-                        help="files or folders to scan (default: the current folder)")
+    common.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH",
+                        help="files or folders to scan (default: the current folder's project)")
     common.add_argument("--exclude", action="append", default=None, metavar="GLOB",
-                        help="skip files and folders matching GLOB (repeatable)")
+                        help="skip files and folders matching GLOB: a name anywhere, or a path "
+                             "from the current folder (repeatable)")
+    common.add_argument("--no-respect-gitignore", dest="respect_gitignore",
+                        action="store_false", default=None,
+                        help="in a git work tree, scan files git ignores too")
     common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
                         help="an extra rules file to load after the bundled ones (repeatable)")
     common.add_argument("--no-cache", action="store_true",
@@ -127,12 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
         return int(exit_request.code or 0)
+    if hasattr(args, "paths") and not args.paths:
+        args.paths = [Path(default_path())]
     try:
-        config = load_config()
-        if args.exclude:
-            config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
-        if args.rules:
-            config = config.with_overrides(rules=(*config.rules, *args.rules))
+        config = base_config(args.paths) if hasattr(args, "paths") else load_config()
+        config = _overridden(config, args)
         if _replayable(args):
             return _recorded(arguments, args, config)
         return _command(args, config)
@@ -141,26 +145,72 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
+def _overridden(config: Config, args: argparse.Namespace) -> Config:
+    """A project's settings with the command line's added: its excludes are paths from the
+    working folder, its rules files load after the project's own."""
+    cwd = os.getcwd()
+    return config.with_overrides(
+        exclude=(*config.exclude, *(anchor_pattern(p, cwd) for p in args.exclude))
+        if args.exclude else None,
+        rules=(*config.rules, *args.rules) if args.rules else None,
+        respect_gitignore=getattr(args, "respect_gitignore", None))
+
+
 def _command(args: argparse.Namespace, config: Config) -> int:
     if args.command == "rules" and args.rules_command == "validate":
         return _validate(args.files)
     if args.command == "diff":
         return _diff(args)
-    cache_root = None if getattr(args, "no_cache", False) else config.root
-    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
-    for warning in ruleset.warnings:
-        _err(f"sg-scope-lint: warning: {warning}")
-    if args.command == "scan":
-        return _scan(args, config, ruleset)
-    if args.command == "manifest":
-        return _manifest(args, config, ruleset)
-    if args.command == "check":
-        return _check(args, config, ruleset)
+    if args.command in ("scan", "manifest", "check"):
+        return _per_project(args, config)
+    ruleset = _ruleset(args, config)
     if args.command == "explain":
         _out(render_explanation(explain(ruleset, args.query), args.format))
         return EXIT_CLEAN
     _out(render_list(ruleset.rules, args.format))
     return EXIT_CLEAN
+
+
+def _ruleset(args: argparse.Namespace, config: Config) -> RuleSet:
+    cache_root = None if getattr(args, "no_cache", False) else config.root
+    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
+    for warning in ruleset.warnings:
+        _err(f"sg-scope-lint: warning: {warning}")
+    return ruleset
+
+
+def _projects(args: argparse.Namespace, config: Config) -> list[Project]:
+    """The files the paths hold, grouped by the project each belongs to (`projects.py`); what
+    was left out that the user may have meant to scan is said once, on stderr."""
+    files, tree = discover_tree(args.paths, config.exclude, config.respect_gitignore)
+    for line in notes(tree):
+        _err(f"sg-scope-lint: {line}")
+    return split(files, config, lambda found: _overridden(found, args))
+
+
+def _per_project(args: argparse.Namespace, config: Config) -> int:
+    """`scan` reports every project's files at once; `manifest` and `check` answer for each
+    project in turn, with its own manifest and key config."""
+    projects = _projects(args, config)
+    if args.command == "scan":
+        return _scan(args, projects)
+    if args.command == "manifest":
+        if args.output is not None:
+            check_single(projects, "--output names one manifest; run once per project")
+        return max(_manifest(args, p.config, _ruleset(args, p.config), p.files)
+                   for p in projects)
+    if args.format != "text" or args.baseline or args.write_baseline:
+        check_single(projects, "give one project's path for this output or baseline")
+    if len(projects) > 1:
+        projects = [p for p in projects if _has_key_config(args, p.config)] or projects[:1]
+    return max(_check(args, p.config, _ruleset(args, p.config), p.files) for p in projects)
+
+
+def _has_key_config(args: argparse.Namespace, config: Config) -> bool:
+    if args.key_config or config.key_config:
+        return True
+    _err(f"sg-scope-lint: note: {display_path(config.root)}: no key config; not checked")
+    return False
 
 
 # ------------------------------------------------------------------- recorded runs (quick.py)
@@ -185,24 +235,33 @@ def _recorded(arguments: list[str], args: argparse.Namespace, config: Config) ->
     roots = [os.fspath(path) for path in args.paths]
     inputs = sorted(_inputs(args, config))
     taken = time.time_ns()
-    before = quick.snapshot(roots, config.exclude, inputs, cwd)
+    before = quick.snapshot(roots, config.exclude, inputs, cwd, config.respect_gitignore)
     out, err = _Transcript(sys.stdout), _Transcript(sys.stderr)
     sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
     try:
         code = _command(args, config)
     finally:
         sys.stdout, sys.stderr = out.stream, err.stream
-    quick.save(arguments, cwd, os.fspath(config.root), before, taken, roots, config.exclude,
-               inputs, quick.Answer(out.text(), err.text(), code))
+    quick.save(arguments, cwd, before, taken, roots, config.exclude, inputs,
+               quick.Answer(out.text(), err.text(), code), config.respect_gitignore)
     return code
 
 
 def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
+    """The files a run reads besides the scanned ones: the settings of every project its paths
+    hold (and where settings could appear), rules, the command's own inputs, the tool."""
+    configs = [config]
+    for pyproject in tree(map(os.fspath, args.paths), config.exclude,
+                          config.respect_gitignore).pyprojects:
+        if has_table(pyproject):
+            configs.append(parse_config(Path(pyproject)))
     found = {os.path.abspath(path) for path in (
-        *_pyproject_candidates(), *config.rules, docs_path(),
-        getattr(args, "baseline", None), getattr(args, "key_config", None) or config.key_config,
-        (args.output or config.manifest) if args.command == "manifest" else None,
+        *_pyproject_candidates(args.paths), docs_path(), getattr(args, "baseline", None),
+        getattr(args, "key_config", None), getattr(args, "output", None),
     ) if path is not None and str(path) != "-"}
+    for each in configs:
+        found.update(os.path.abspath(path) for path in (*each.rules, each.key_config,
+                                                        each.manifest) if path is not None)
     for folder in (bundled_rules_dir(), Path(__file__).parent):
         for directory, _, names in os.walk(folder):
             found.update(os.path.join(directory, name) for name in names
@@ -210,15 +269,11 @@ def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
     return found
 
 
-def _pyproject_candidates() -> list[str]:
-    """Where `load_config` looked for pyproject.toml, up to the one it found: a new one there
-    changes the config."""
-    candidates = []
-    for candidate in pyproject_candidates(os.fspath(Path.cwd().resolve())):
-        candidates.append(candidate)
-        if os.path.isfile(candidate):
-            break
-    return candidates
+def _pyproject_candidates(roots: Sequence[Path]) -> list[str]:
+    """Every place above the paths where a pyproject.toml decides their project: a new one
+    there, or a new `[tool.sg-scope-lint]` in one, changes the settings."""
+    return sorted({candidate for root in roots for candidate in pyproject_candidates(
+        os.fspath(start_folder([root]).resolve()))})
 
 
 class _Transcript(io.TextIOBase):
@@ -261,12 +316,12 @@ def _validate(files: list[Path]) -> int:
     return status
 
 
-def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
+def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+         files: Sequence[Path]) -> ScanResult:
     progress = _progress_bar if sys.stderr.isatty() else None
     cache = AnalysisCache(None if args.no_cache else config.root)
     try:
-        result = scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress,
-                            cache)
+        result = scan_files(files, ruleset, args.jobs, progress, cache)
     finally:
         if progress is not None:
             _progress_bar(0, 0, 0)  # the counter leaves the screen with the scan
@@ -308,9 +363,13 @@ def _positive(text: str) -> int:
     return number
 
 
-def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+def _scan(args: argparse.Namespace, projects: Sequence[Project]) -> int:
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset)
+    results = [_run(args, p.config, _ruleset(args, p.config), p.files) for p in projects]
+    cwd = os.getcwd()
+    result = results[0] if len(results) == 1 else ScanResult(tuple(sorted(
+        (report for each in results for report in each.files),
+        key=lambda report: display_path(report.path, cwd))))
     if args.write_baseline:
         recorded = baseline.build(findings.scan_findings(result))
         manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
@@ -326,13 +385,14 @@ def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     return EXIT_FINDINGS if problems else EXIT_CLEAN
 
 
-def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
-    result = _run(args, config, ruleset)
+def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+              files: Sequence[Path]) -> int:
+    result = _run(args, config, ruleset, files)
     for error in result.errors:
         _err(f"{error.location}: error: {error.message}")
     key_config_path = args.key_config or config.key_config
     key_config = read_key_config(key_config_path) if key_config_path else None
-    needed = manifest_module.build(result, key_config)
+    needed = manifest_module.build(result, key_config, os.fspath(config.root))
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
@@ -361,7 +421,8 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
     return EXIT_CLEAN
 
 
-def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+           files: Sequence[Path]) -> int:
     path: Path | None = args.key_config or config.key_config
     if path is None:
         raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
@@ -369,7 +430,7 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     text = read_key_text(path)  # before the scan, so a broken key config fails at once
     key_config = parse_key_config(text, display_path(path))
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset)
+    result = _run(args, config, ruleset, files)
     check = compare(result, key_config, ruleset.catalogue)
     if args.write:
         check = _write(path, text, key_config, check, result, ruleset, args.format)
