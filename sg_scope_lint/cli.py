@@ -22,6 +22,7 @@ from . import __version__, baseline, findings, manifest_diff, quick
 from . import manifest as manifest_module
 from .cache import CACHE_DIRECTORY, AnalysisCache
 from .codedocs import docs_path
+from .codes import check_prefixes, is_code
 from .config import Config, load_config, parse_config
 from .discover import discover_tree, display_path
 from .engine import scan_files
@@ -35,9 +36,11 @@ from .projects import Project, base_config, check_single, split, start_folder
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
-from .reporters.rules_report import render_explanation, render_list
+from .reporters.rules_report import render_code, render_explanation, render_list
+from .reporters.text_report import render_findings
 from .rules import RuleSet, bundled_rules_dir, load_rule_file, load_ruleset
 from .secrets import redact
+from .suppress import shown
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -70,8 +73,22 @@ def _parser() -> argparse.ArgumentParser:
                              "often (a run from the cache analyses none)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes to analyse files on (default: every core)")
+    common.add_argument("--select", type=_codes, default=None, metavar="CODES",
+                        help="report only findings whose code starts with one of these "
+                             "(comma-separated, e.g. SGS1,SGS201)")
+    common.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
+                        help="do not report findings whose code starts with one of these")
 
-    scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
+    # What `scan` and `check` print, and how they exit.
+    report = argparse.ArgumentParser(add_help=False)
+    report.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings (2 still means an error)")
+    report.add_argument("--quiet", "-q", action="store_true",
+                        help="print the findings only: no calls, notes or summary")
+    report.add_argument("--output-file", type=Path, default=None, metavar="FILE",
+                        help="write the report to FILE instead of the standard output")
+
+    scan = commands.add_parser("scan", parents=[common, report], help="list every SendGrid call and "
                                "the scopes it needs")
     scan.add_argument("--format", choices=sorted(FORMATS), default="text")
     known = scan.add_mutually_exclusive_group()
@@ -90,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                           help="a key config naming several keys adds one section per key")
 
-    check = commands.add_parser("check", parents=[common], help="compare the scopes the code "
+    check = commands.add_parser("check", parents=[common, report], help="compare the scopes the code "
                                 "needs with the key config in the repository")
     check.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
@@ -119,8 +136,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     explain = commands.add_parser("explain", help="which endpoints need a scope, which scopes "
-                                  "an endpoint needs, or what a rule says")
-    explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID")
+                                  "an endpoint needs, what a rule says, or what a code means")
+    explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID|SGSxxx")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
     return parser
@@ -153,7 +170,8 @@ def _overridden(config: Config, args: argparse.Namespace) -> Config:
         exclude=(*config.exclude, *(anchor_pattern(p, cwd) for p in args.exclude))
         if args.exclude else None,
         rules=(*config.rules, *args.rules) if args.rules else None,
-        respect_gitignore=getattr(args, "respect_gitignore", None))
+        respect_gitignore=getattr(args, "respect_gitignore", None),
+        select=getattr(args, "select", None), ignore=getattr(args, "ignore", None))
 
 
 def _command(args: argparse.Namespace, config: Config) -> int:
@@ -163,6 +181,9 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return _diff(args)
     if args.command in ("scan", "manifest", "check"):
         return _per_project(args, config)
+    if args.command == "explain" and is_code(args.query):
+        _out(render_code(args.query, args.format))
+        return EXIT_CLEAN
     ruleset = _ruleset(args, config)
     if args.command == "explain":
         _out(render_explanation(explain(ruleset, args.query), args.format))
@@ -183,7 +204,7 @@ def _projects(args: argparse.Namespace, config: Config) -> list[Project]:
     """The files the paths hold, grouped by the project each belongs to (`projects.py`); what
     was left out that the user may have meant to scan is said once, on stderr."""
     files, tree = discover_tree(args.paths, config.exclude, config.respect_gitignore)
-    for line in notes(tree):
+    for line in [] if getattr(args, "quiet", False) else notes(tree):
         _err(f"sg-scope-lint: {line}")
     return split(files, config, lambda found: _overridden(found, args))
 
@@ -218,7 +239,7 @@ def _has_key_config(args: argparse.Namespace, config: Config) -> bool:
 
 def _replayable(args: argparse.Namespace) -> bool:
     """Commands that only read, so that `quick.replay` may answer them again from a record."""
-    if getattr(args, "no_cache", True):
+    if getattr(args, "no_cache", True) or getattr(args, "output_file", None):
         return False
     if args.command == "scan":
         return args.write_baseline is None
@@ -353,6 +374,13 @@ def _err(text: str) -> None:
     sys.stderr.write(redact(text) + "\n")
 
 
+def _codes(text: str) -> tuple[str, ...]:
+    try:
+        return check_prefixes(text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive(text: str) -> int:
     try:
         number = int(text)
@@ -365,7 +393,8 @@ def _positive(text: str) -> int:
 
 def _scan(args: argparse.Namespace, projects: Sequence[Project]) -> int:
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    results = [_run(args, p.config, _ruleset(args, p.config), p.files) for p in projects]
+    results = [_shown(_run(args, p.config, _ruleset(args, p.config), p.files), p.config)
+               for p in projects]
     cwd = os.getcwd()
     result = results[0] if len(results) == 1 else ScanResult(tuple(sorted(
         (report for each in results for report in each.files),
@@ -379,15 +408,31 @@ def _scan(args: argparse.Namespace, projects: Sequence[Project]) -> int:
         split = baseline.split(recorded, findings.scan_findings(result))
         result = findings.only(result, split.new)
         _describe_baseline(args.baseline or args.write_baseline, split, "scan")
-    _out(FORMATS[args.format](result))
+    quiet = args.quiet and args.format == "text"
+    _report(args, render_findings(findings.scan_findings(result)) if quiet
+            else FORMATS[args.format](result))
     problems = (result.unresolved or result.unknown or result.errors or result.keys
                 or result.annotation_problems)
-    return EXIT_FINDINGS if problems else EXIT_CLEAN
+    return EXIT_FINDINGS if problems and not args.exit_zero else EXIT_CLEAN
+
+
+def _shown(result: ScanResult, config: Config) -> ScanResult:
+    """The scan without the findings `# noqa` or the project's select/ignore hide."""
+    return findings.only(result, shown(findings.scan_findings(result), config.select,
+                                       config.ignore))
+
+
+def _report(args: argparse.Namespace, text: str) -> None:
+    """The report, on the standard output or in `--output-file`."""
+    if args.output_file is None:
+        _out(text)
+    else:
+        manifest_module.write_atomic(args.output_file, text)
 
 
 def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet,
               files: Sequence[Path]) -> int:
-    result = _run(args, config, ruleset, files)
+    result = _shown(_run(args, config, ruleset, files), config)
     for error in result.errors:
         _err(f"{error.location}: error: {error.message}")
     key_config_path = args.key_config or config.key_config
@@ -434,7 +479,8 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
     check = compare(result, key_config, ruleset.catalogue)
     if args.write:
         check = _write(path, text, key_config, check, result, ruleset, args.format)
-    found = findings.check_findings(check, result)
+    found = tuple(shown(findings.check_findings(check, result), config.select, config.ignore))
+    check, result = findings.only_check(check, found), findings.only(result, found)
     if args.write_baseline:
         recorded = baseline.build(found)
         manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
@@ -445,10 +491,12 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
         found = split.new
         check = findings.only_check(check, split.new)  # the text, JSON and exit code see new only
         _describe_baseline(args.baseline or args.write_baseline, split, "check")
-    _out(render_check(args.format, check, result, found))
+    quiet = args.quiet and args.format == "text"
+    _report(args, render_findings(found) if quiet
+            else render_check(args.format, check, result, found))
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
-    return EXIT_FINDINGS if check.failed(args.strict) else EXIT_CLEAN
+    return EXIT_FINDINGS if check.failed(args.strict) and not args.exit_zero else EXIT_CLEAN
 
 
 def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .codes import check_prefixes
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -32,6 +33,8 @@ class Config:
     source: Path | None = None
     root: Path = Path(".")  # the project folder (`paths.project_root`)
     respect_gitignore: bool = True
+    select: tuple[str, ...] = ()  # code prefixes (`suppress.chosen`)
+    ignore: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the command line's settings applied (None means "not given")."""
@@ -45,6 +48,8 @@ _KEYS: dict[str, tuple[type, str, str]] = {
     "key-config": (str, "key_config", "a path"),
     "manifest": (str, "manifest", "a path"),
     "respect-gitignore": (bool, "respect_gitignore", "true or false"),
+    "select": (list, "select", "a list of codes or code prefixes"),
+    "ignore": (list, "ignore", "a list of codes or code prefixes"),
 }
 
 
@@ -101,6 +106,12 @@ def parse_config(pyproject: Path) -> Config:
                                        for item in checked)
         elif key == "respect-gitignore":
             values[field_name] = checked
+        elif key in ("select", "ignore"):
+            try:
+                values[field_name] = check_prefixes(checked)
+            except ValueError as error:
+                raise ConfigError(str(error), file=display, line=line,
+                                  key=f"tool.{TABLE}.{key}") from None
         elif key == "rules":
             values[field_name] = tuple(base / item for item in checked)
         else:
