@@ -20,9 +20,10 @@ from typing import TextIO, cast
 
 from . import __version__, baseline, findings, manifest_diff, quick
 from . import manifest as manifest_module
-from .cache import CACHE_DIRECTORY, AnalysisCache
+from .cache import CACHE_DIRECTORY, AnalysisCache, maintain
 from .codedocs import docs_path
 from .codes import check_prefixes, is_code
+from .colour import paint, plain
 from .config import Config, load_config, parse_config
 from .discover import discover_tree, display_path
 from .engine import scan_files
@@ -44,6 +45,7 @@ from .suppress import shown
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_AFTER = 1.0  # seconds a scan runs before its progress counter is shown
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,8 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output-file", type=Path, default=None, metavar="FILE",
                         help="write the report to FILE instead of the standard output")
 
-    scan = commands.add_parser("scan", parents=[common, report], help="list every SendGrid call and "
-                               "the scopes it needs")
+    scan = commands.add_parser("scan", parents=[common, report],
+                               help="list every SendGrid call and the scopes it needs")
     scan.add_argument("--format", choices=sorted(FORMATS), default="text")
     known = scan.add_mutually_exclusive_group()
     known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
@@ -107,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                           help="a key config naming several keys adds one section per key")
 
-    check = commands.add_parser("check", parents=[common, report], help="compare the scopes the code "
-                                "needs with the key config in the repository")
+    check = commands.add_parser("check", parents=[common, report], help="compare the scopes "
+                                "the code needs with the key config in the repository")
     check.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
     check.add_argument("--format", choices=CHECK_FORMATS, default="text")
@@ -140,13 +142,24 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID|SGSxxx")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
+    for command in (scan, manifest, check, diff, rules, listing, validate, explain):
+        command.set_defaults(command_parser=command)  # whose usage an unknown option shows
     return parser
+
+
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with the usage of the command it was given
+    to (argparse's own report shows the top-level usage)."""
+    args, unknown = _parser().parse_known_args(arguments)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = _parser().parse_args(arguments)
+        args = _parse(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
         return int(exit_request.code or 0)
     if hasattr(args, "paths") and not args.paths:
@@ -307,7 +320,7 @@ class _Transcript(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if not text.startswith("\r"):
-            self.parts.append(text)
+            self.parts.append(plain(text))  # a replay paints for its own terminal
         return self.stream.write(text)
 
     def flush(self) -> None:
@@ -323,15 +336,21 @@ class _Transcript(io.TextIOBase):
 
 
 def _validate(files: list[Path]) -> int:
-    """Check each file against the bundled catalogue; report every bad file, not just the first."""
+    """Check each file against the bundled catalogue; report every bad file, not just the first
+    (exit 1 for invalid rules, 2 for a file that cannot be read at all)."""
     catalogue = load_ruleset().catalogue
     status = EXIT_CLEAN
     for path in files:
+        if not path.is_file():
+            what = "a folder, not a rules file" if path.is_dir() else "no such file"
+            _err(f"sg-scope-lint: error: {display_path(path)}: {what}")
+            status = EXIT_ERROR
+            continue
         try:
             count = len(load_rule_file(path, catalogue))
         except RulesError as error:
             _err(f"{error}")
-            status = EXIT_FINDINGS
+            status = max(status, EXIT_FINDINGS)
         else:
             _out(f"{display_path(path)}: ok ({count} rules)\n")
     return status
@@ -339,13 +358,15 @@ def _validate(files: list[Path]) -> int:
 
 def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet,
          files: Sequence[Path]) -> ScanResult:
-    progress = _progress_bar if sys.stderr.isatty() else None
+    progress = _Progress() if sys.stderr.isatty() and not getattr(args, "quiet", False) else None
     cache = AnalysisCache(None if args.no_cache else config.root)
     try:
         result = scan_files(files, ruleset, args.jobs, progress, cache)
     finally:
         if progress is not None:
-            _progress_bar(0, 0, 0)  # the counter leaves the screen with the scan
+            progress.clear()  # the counter leaves the screen with the scan
+    if not args.no_cache:
+        maintain(config.root)
     if args.stats:
         stats = result.stats
         rounds = " + ".join(str(size) for size in stats.rounds) or "none"
@@ -355,14 +376,29 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet,
     return result
 
 
-def _progress_bar(done: int, total: int, round_number: int) -> None:
+class _Progress:
     """A one-line counter on a terminal's stderr, over every round of the project analysis;
-    never written to pipes or CI logs. `total` 0 clears it."""
-    text = "" if not total else (
-        f"sg-scope-lint: round {round_number}: analysed {done}/{total} files")
-    # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
-    sys.stderr.write(f"\r{text:<60}" + ("" if total else "\r"))
-    sys.stderr.flush()
+    never written to pipes or CI logs, and only once the scan has run PROGRESS_AFTER seconds:
+    a quick run leaves nothing on the screen."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, round_number: int) -> None:
+        if self.shown or time.monotonic() - self.start >= PROGRESS_AFTER:
+            self.shown = True
+            self._draw(f"sg-scope-lint: round {round_number}: analysed {done}/{total} files")
+
+    def clear(self) -> None:
+        if self.shown:
+            self._draw("", end="\r")
+
+    @staticmethod
+    def _draw(text: str, end: str = "") -> None:
+        # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
+        sys.stderr.write(f"\r{text:<60}{end}")
+        sys.stderr.flush()
 
 
 def _out(text: str) -> None:
@@ -425,7 +461,7 @@ def _shown(result: ScanResult, config: Config) -> ScanResult:
 def _report(args: argparse.Namespace, text: str) -> None:
     """The report, on the standard output or in `--output-file`."""
     if args.output_file is None:
-        _out(text)
+        _out(paint(text, sys.stdout) if args.format == "text" else text)
     else:
         manifest_module.write_atomic(args.output_file, text)
 

@@ -163,7 +163,8 @@ def save(args: Sequence[str], cwd: str, before: tuple[str, int], taken_ns: int,
     import json
     import tempfile
 
-    target = record_path(project_root(cwd), args, cwd)
+    root = project_root(cwd)
+    target = record_path(root, args, cwd)
     record = {"roots": list(roots), "exclude": list(exclude), "inputs": list(inputs),
               "gitignore": gitignore, "state": state, "stdout": answer.stdout, "stderr": answer.stderr,
               "code": answer.code}
@@ -175,6 +176,11 @@ def save(args: Sequence[str], cwd: str, before: tuple[str, int], taken_ns: int,
         os.replace(temporary, target)
     except OSError:
         return  # a read-only checkout still scans; it just does not replay
+    from pathlib import Path
+
+    from .cache import maintain  # the full path has imported it already
+
+    maintain(Path(root))
 
 
 # -------------------------------------------------------------------------------- empty scans
