@@ -253,6 +253,18 @@ def test_scan_from_the_top_applies_each_projects_rules(monorepo: Path, capsys) -
     assert data["scopes"] == ["mail.send", "stats.read", "templates.read"]
 
 
+def test_check_from_the_top_checks_each_project_against_its_key(monorepo: Path,
+                                                                 capsys) -> None:
+    code, out, _ = run(capsys, "check", "--no-cache")
+    assert code == 1
+    assert [line for line in out.splitlines() if ": SGS" in line] == [
+        ("services/mailer/app.py:8:12: SGS201 `GET /v3/mailer_orders` needs `stats.read`, not "
+         "in services/mailer/keys/sendgrid.yaml"),
+        ("services/shop/app.py:8:12: SGS201 `GET /v3/shop_orders` needs `templates.read`, not "
+         "in services/shop/keys/sendgrid.yaml"),
+    ]
+
+
 def test_manifest_from_the_top_writes_each_projects_own(monorepo: Path, capsys) -> None:
     assert run(capsys, "manifest", "--no-cache")[0] == 0
     for name, scope in (("shop", "templates.read"), ("mailer", "stats.read")):
