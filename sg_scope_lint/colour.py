@@ -9,15 +9,15 @@ never are. Standard library only: the fast path paints its replays too.
 from __future__ import annotations
 
 import os
-import re
-from typing import TextIO
 
-_FINDING = re.compile(r"^(\S+?:\d+(?::\d+)?:) (SGS\d{3}) ", re.MULTILINE)
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# `re` is imported only to paint: a run at no terminal does not pay for it.
+_FINDING = r"^(\S+?:\d+(?::\d+)?:) (SGS\d{3}) "
+_ANSI = r"\x1b\[[0-9;]*m"
 _COLOURS = {"error": "31", "warning": "33", "note": "36"}  # red, yellow, cyan
 
 
-def enabled(stream: TextIO) -> bool:
+def enabled(stream: object) -> bool:
+    """Whether to colour what goes to `stream` (any object with `isatty`)."""
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):
@@ -26,10 +26,12 @@ def enabled(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
-def paint(text: str, stream: TextIO) -> str:
+def paint(text: str, stream: object) -> str:
     """The text as `stream` should show it."""
     if not enabled(stream) or "SGS" not in text:
         return text
+    import re
+
     from .codes import BY_CODE  # only at a terminal: the fast path does not import it otherwise
 
     def coloured(match: re.Match[str]) -> str:
@@ -37,9 +39,13 @@ def paint(text: str, stream: TextIO) -> str:
         colour = _COLOURS[code.level.value] if code else _COLOURS["warning"]
         return f"\x1b[1m{match.group(1)}\x1b[0m \x1b[{colour};1m{match.group(2)}\x1b[0m "
 
-    return _FINDING.sub(coloured, text)
+    return re.sub(_FINDING, coloured, text, flags=re.MULTILINE)
 
 
 def plain(text: str) -> str:
     """The text without colour, as a recording keeps it."""
-    return _ANSI.sub("", text) if "\x1b[" in text else text
+    if "\x1b[" not in text:
+        return text
+    import re
+
+    return re.sub(_ANSI, "", text)

@@ -5,9 +5,9 @@ Standard library only, strings rather than `pathlib`, and `fnmatch` imported onl
 exclude patterns: the fast path (`quick.py`) lists whole trees before the package's analysis is
 imported, and must cost little more than reading the files.
 
-What a folder holds to scan: inside a git work tree, the files git tracks plus the untracked
-files `.gitignore` does not ignore (`git ls-files`, so every ignore source git knows counts);
-elsewhere, or with `gitignore=False`, every file under it. Either way, folders that never hold
+What a folder holds to scan: every file under it, except, inside a git work tree, the untracked
+files git ignores (asked of `git ls-files`, so every ignore source git knows counts; what git
+tracks is scanned even where a `.gitignore` pattern matches it). `gitignore=False` asks nothing. Either way, folders that never hold
 the project's own code are left out: SKIPPED_DIRECTORIES by name, `*.egg-info`, and folders of
 installed packages (a `*.dist-info` folder inside: `pip install -t lib`) or virtualenvs (a
 `pyvenv.cfg` inside), which are reported in `Tree.skipped` so the user is told.
@@ -45,23 +45,27 @@ def tree(roots: Iterable[str], patterns: Sequence[str] = (), gitignore: bool = T
     """The files to scan under `roots` (folders or files; a file named is always scanned, as
     pre-commit names files one by one). `patterns` come from `anchor_pattern`."""
     found = Tree()
-    everything: set[str] = set()
+    folders = []
     for root in roots:
-        if not os.path.isdir(root):
-            everything.add(root)
-            continue
-        found.files = set()
-        listed = _git_files(root) if gitignore else None
-        if listed is None:
-            _walk(root, patterns, found)
+        if os.path.isdir(root):
+            folders.append(root)
         else:
-            _from_listing(root, listed, patterns, found)
-        if not found.files:
-            reason = _why_empty(root, patterns, gitignore and listed is not None)
+            found.files.add(root)
+    # Git lists what it ignores while this process walks the same folders.
+    asked = {root: _GitIgnored(root) for root in folders} if gitignore else {}
+    for root in folders:
+        part = Tree()
+        _walk(root, patterns, part)
+        ignored = asked[root].result() if root in asked else None
+        if ignored:
+            _drop_ignored(root, part, ignored)
+        if not part.files:
+            reason = _why_empty(root, patterns, bool(ignored))
             if reason:
                 found.empty[root] = reason
-        everything.update(found.files)
-    found.files = everything
+        found.files.update(part.files)
+        found.skipped.update(part.skipped)
+        found.pyprojects.update(part.pyprojects)
     return found
 
 
@@ -78,8 +82,8 @@ def notes(found: Tree, cwd: str | None = None) -> list[str]:
 
 
 def _walk(root: str, patterns: Sequence[str], found: Tree) -> None:
-    """Every `.py` file under the folder `root` by walking it; like `os.walk`, it does not
-    descend into symlinked folders."""
+    """Every `.py` file under the folder `root`; like `os.walk`, it does not descend into
+    symlinked folders."""
     pending = [root]
     while pending:
         directory = pending.pop()
@@ -102,54 +106,82 @@ def _walk(root: str, patterns: Sequence[str], found: Tree) -> None:
                 found.pyprojects.add(entry.path)
 
 
-def _from_listing(root: str, listed: list[str], patterns: Sequence[str], found: Tree) -> None:
-    """The `.py` files of git's listing of `root` (paths relative to it), less what the walk
-    would skip."""
-    packages: set[tuple[str, ...]] = set()
-    candidates = []
-    for relative in listed:
-        parts = tuple(relative.split("/"))
-        for index, part in enumerate(parts[:-1]):
-            if part.endswith(".dist-info") and index:
-                packages.add(parts[:index])
-        if parts[-1] == "pyvenv.cfg" and len(parts) > 1:
-            packages.add(parts[:-1])
-        if parts[-1].endswith(".py"):
-            candidates.append(parts)
-        elif parts[-1] == "pyproject.toml":
-            found.pyprojects.add(os.path.join(root, *parts))
-    for folder in packages:
-        if not any(folder[:size] in packages or skipped_name(folder[size - 1])
-                   for size in range(1, len(folder))) and not skipped_name(folder[-1]) and \
-                not _excluded_parts(root, folder, patterns):
-            found.skipped.add(os.path.join(root, *folder))
-    for parts in candidates:
-        if any(skipped_name(part) or parts[:size] in packages
-               for size, part in enumerate(parts[:-1], start=1)):
-            continue
-        if _excluded_parts(root, parts, patterns):
-            continue
-        path = os.path.join(root, *parts)
-        if os.path.lexists(path):  # tracked files deleted in the work tree are gone
-            found.files.add(path)
+def _drop_ignored(root: str, found: Tree, ignored: set[str]) -> None:
+    """Take out of `found` what git ignores (`_GitIgnored`)."""
+    if "" in ignored:
+        found.files, found.skipped, found.pyprojects = set(), set(), set()
+        return
+    cut = len(os.path.join(root, ""))
+    folders = {name[:-1] for name in ignored if name.endswith("/")}
+    inside: dict[str, bool] = {"": False}
+
+    def in_ignored(folder: str) -> bool:
+        verdict = inside.get(folder)
+        if verdict is None:
+            verdict = inside[folder] = folder in folders or in_ignored(folder.rpartition("/")[0])
+        return verdict
+
+    def kept(path: str, is_folder: bool = False) -> bool:
+        relative = path[cut:].replace(os.sep, "/")
+        if is_folder:
+            return not in_ignored(relative)
+        return relative not in ignored and not in_ignored(relative.rpartition("/")[0])
+
+    found.files = {path for path in found.files if kept(path)}
+    found.pyprojects = {path for path in found.pyprojects if kept(path)}
+    found.skipped = {path for path in found.skipped if kept(path, is_folder=True)}
 
 
-def _git_files(root: str) -> list[str] | None:
-    """Git's listing of the folder `root`, None when it is not in a git work tree (or git is
-    not there to ask)."""
-    if git_root(root) is None:
-        return None
-    import subprocess
+class _GitIgnored:
+    """What git ignores under the folder `root`: its untracked ignored files and folders
+    (`git ls-files --others --ignored --exclude-standard --directory`, so `.gitignore`,
+    `.git/info/exclude` and the global excludes all count; what git tracks is never ignored).
 
-    try:
-        listing = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root, capture_output=True, check=False)
-    except OSError:
-        return None
-    if listing.returncode != 0:
-        return None
-    return [os.fsdecode(name) for name in listing.stdout.split(b"\0") if name]
+    Asked when made, answered by `result`: relative to `root`, folders with a trailing `/`;
+    {""} when `root` itself is ignored; None when `root` is not in a git work tree or git is
+    not there to ask. Started with `posix_spawn` (where there is none, git is not asked):
+    `import subprocess` alone costs more than the fast path's budget for listing a tree.
+    """
+
+    __slots__ = ("prefix", "process", "stream")
+
+    def __init__(self, root: str) -> None:
+        self.process, self.stream, self.prefix = 0, -1, ""
+        top = git_root(root)
+        if top is None or not hasattr(os, "posix_spawnp"):
+            return
+        where = os.path.relpath(os.path.realpath(root), os.path.realpath(top)).replace(os.sep, "/")
+        self.prefix = "" if where == "." else f"{where}/"
+        # Asked at the top of the work tree: inside an ignored folder git refuses to list.
+        command = ["git", "-C", top, "ls-files", "-z", "--others", "--ignored",
+                   "--exclude-standard", "--directory", *(["--", where] if where != "." else [])]
+        read_end, write_end = os.pipe()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            self.process = os.posix_spawnp("git", command, os.environ, file_actions=[
+                (os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+            self.stream = read_end
+        except OSError:
+            os.close(read_end)
+        finally:
+            os.close(write_end)
+            os.close(devnull)
+
+    def result(self) -> set[str] | None:
+        if not self.process:
+            return None
+        with os.fdopen(self.stream, "rb") as stream:
+            listing = stream.read()
+        _, status = os.waitpid(self.process, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            return None
+        ignored = set()
+        for name in map(os.fsdecode, filter(None, listing.split(b"\0"))):
+            if name.startswith(self.prefix):
+                ignored.add(name[len(self.prefix):])
+            elif name.endswith("/") and self.prefix.startswith(name):
+                return {""}
+        return ignored
 
 
 def git_root(folder: str) -> str | None:
@@ -164,7 +196,7 @@ def git_root(folder: str) -> str | None:
         directory = parent
 
 
-def _why_empty(root: str, patterns: Sequence[str], listed: bool) -> str:
+def _why_empty(root: str, patterns: Sequence[str], ignored: bool) -> str:
     """Why a named folder gave no file, "" when it simply holds no Python file."""
     absolute = os.path.abspath(root)
     pattern = _matching(absolute, os.path.basename(absolute), patterns)
@@ -172,7 +204,7 @@ def _why_empty(root: str, patterns: Sequence[str], listed: bool) -> str:
         return f"it is excluded by the pattern '{pattern}'"
     if not any(name.endswith(".py") for _, _, names in os.walk(root) for name in names):
         return ""
-    if listed:
+    if ignored:
         return "git ignores its files (--no-respect-gitignore scans them)"
     return "its folders are skipped (virtualenvs, installed packages, caches)"
 
