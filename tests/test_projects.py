@@ -219,6 +219,11 @@ def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                 sg.send(message)
                 return sg.client.{name}_orders.get()
             """)
+    # Neither a git-ignored scratch file nor a vendored package folder changes any answer.
+    write(root / ".gitignore", "scratch/\n")
+    write(root / "services" / "shop" / "scratch" / "try.py", TEMPLATES.replace(
+        "templates._('t')", "suppression.bounces"))
+    installed_packages(root / "services" / "mailer" / "lib")
     git(root, "init", "-q")
     git(root, "add", ".")
     git(root, "commit", "-qm", "two projects")
@@ -238,10 +243,12 @@ def test_each_project_answers_the_same_from_anywhere(monorepo: Path, capsys,
     shop = monorepo / "services" / "shop"
     from_root = check_lines(capsys, "services/shop")
     from_file = check_lines(capsys, "services/shop/app.py")
+    named_key = check_lines(capsys, "services/shop", "--key-config",
+                            "services/shop/keys/sendgrid.yaml")
     monkeypatch.chdir(shop)
     from_project = check_lines(capsys)
-    assert from_root[0] == from_project[0] == from_file[0] == 1
-    assert from_root[1] == from_file[1] == from_project[1]
+    assert from_root[0] == from_project[0] == from_file[0] == named_key[0] == 1
+    assert from_root[1] == from_file[1] == from_project[1] == named_key[1]
     assert from_root[1] == [("app.py:8:12: SGS201 `GET /v3/shop_orders` needs `templates.read`, "
                              "not in keys/sendgrid.yaml")]
 
