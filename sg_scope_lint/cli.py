@@ -216,10 +216,10 @@ def _ruleset(args: argparse.Namespace, config: Config) -> RuleSet:
 def _projects(args: argparse.Namespace, config: Config) -> list[Project]:
     """The files the paths hold, grouped by the project each belongs to (`projects.py`); what
     was left out that the user may have meant to scan is said once, on stderr."""
-    files, tree = discover_tree(args.paths, config.exclude, config.respect_gitignore)
-    for line in [] if getattr(args, "quiet", False) else notes(tree):
+    files, found = discover_tree(args.paths, config.exclude, config.respect_gitignore)
+    for line in [] if getattr(args, "quiet", False) else notes(found):
         _err(f"sg-scope-lint: {line}")
-    return split(files, config, lambda found: _overridden(found, args))
+    return split(files, config, lambda settings: _overridden(settings, args))
 
 
 def _per_project(args: argparse.Namespace, config: Config) -> int:
