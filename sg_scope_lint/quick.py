@@ -246,12 +246,14 @@ def empty_scan(args: Sequence[str]) -> Answer | None:
     if not all(os.path.lexists(root) for root in request.paths):
         return None  # the full path reports the missing path
     found = paths.tree(request.paths, request.exclude, request.gitignore)
-    if found.skipped or found.empty or any(map(paths.has_table, found.pyprojects)):
-        return None  # notes to print, or projects of their own: the full path's to say
-    files = sorted({os.path.normpath(path) for path in found.files})
     first = request.paths[0]
     pyproject = paths.project_root(first if os.path.isdir(first) else
                                    os.path.dirname(os.path.abspath(first)))[1]
+    own = os.path.realpath(pyproject) if pyproject is not None else None
+    nested = [p for p in found.pyprojects if os.path.realpath(p) != own]
+    if found.skipped or found.empty or any(map(paths.has_table, nested)):
+        return None  # notes to print, or projects of their own: the full path's to say
+    files = sorted({os.path.normpath(path) for path in found.files})
     processes = min(request.jobs or os.cpu_count() or 1, len(files) // _FILES_PER_PROCESS + 1)
     children = _fork_checks(files, processes) if hasattr(os, "fork") else []
     # While the children read their shares, this process reads the config (settings such as

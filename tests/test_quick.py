@@ -62,6 +62,17 @@ def test_empty_scan_matches_the_full_path(plain_project: Path, capsys, fmt: str,
     assert same(answer, full(capsys, argv))
 
 
+def test_empty_scan_answers_for_its_own_projects_root(plain_project: Path, capsys) -> None:
+    """The table of the project being scanned is its settings, not a nested project; a
+    nested project's table still hands the run to the full path."""
+    write(plain_project / "pyproject.toml", "[tool.sg-scope-lint]\n# nothing set yet\n")
+    argv = ["scan", ".", "--no-cache"]
+    answer = quick.empty_scan(argv)
+    assert answer is not None and same(answer, full(capsys, argv))
+    write(plain_project / "tools" / "pyproject.toml", "[tool.sg-scope-lint]\n")
+    assert quick.empty_scan(argv) is None
+
+
 def test_empty_scan_counts_each_file_once(plain_project: Path, capsys) -> None:
     argv = ["scan", ".", "src/handlers.py", "./src", "--format=json", "-j1", "--exclude", "tools"]
     answer = quick.empty_scan(argv)
