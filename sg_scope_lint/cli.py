@@ -96,9 +96,12 @@ def _parser() -> argparse.ArgumentParser:
                              help="report only findings not recorded in FILE; list the ones gone")
     check_known.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
                              help="record today's findings in FILE, then report against it")
-    check.add_argument("--write", action="store_true",
-                       help="rewrite an sg-scope-lint key config to the scopes the code needs, "
-                            "printing the diff")
+    rewriting = check.add_mutually_exclusive_group()
+    rewriting.add_argument("--write", action="store_true",
+                           help="rewrite an sg-scope-lint key config to the scopes the code "
+                                "needs, printing the diff")
+    rewriting.add_argument("--diff", action="store_true",
+                           help="print the diff --write would make; write nothing")
 
     diff = commands.add_parser("diff", help="the scopes added or dropped between two manifests")
     diff.add_argument("old", type=Path, metavar="OLD_MANIFEST")
@@ -370,9 +373,9 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     key_config = parse_key_config(text, display_path(path))
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = _run(args, config, ruleset)
-    check = compare(result, key_config, ruleset.catalogue)
-    if args.write:
-        check = _write(path, text, key_config, check, result, ruleset, args.format)
+    check = compare(result, key_config, ruleset.catalogue, args.strict)
+    if args.write or args.diff:
+        check = _write(path, text, key_config, check, result, ruleset, args)
     found = findings.check_findings(check, result)
     if args.write_baseline:
         recorded = baseline.build(found)
@@ -387,16 +390,17 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     _out(render_check(args.format, check, result, found))
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
-    return EXIT_FINDINGS if check.failed(args.strict) else EXIT_CLEAN
+    return EXIT_FINDINGS if check.failed() else EXIT_CLEAN
 
 
 def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,
-           ruleset: RuleSet, fmt: str) -> CheckResult:
-    """Rewrite the key config to the planned scopes, print the diff, and check the new file.
+           ruleset: RuleSet, args: argparse.Namespace) -> CheckResult:
+    """Rewrite the key config to the planned scopes, print the diff, and check the new file;
+    with --diff, print the diff only and check the file as it is.
 
-    In JSON mode the diff and notes go to stderr, so stdout stays one JSON document.
+    In any format but text the diff and notes go to stderr, so stdout stays one document.
     """
-    say = _out if fmt == "text" else lambda message: sys.stderr.write(redact(message))
+    say = _out if args.format == "text" else lambda message: sys.stderr.write(redact(message))
     shown = key_config.file
     plans = plan(check)
     new = rewrite(text, key_config, plans)  # refuses SendGrid bodies and Terraform
@@ -409,9 +413,12 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
     if new == text:
         say(f"{shown}: already lists the scopes the code needs; nothing written\n")
         return check
+    if args.diff:
+        say(unified_diff(text, new, shown))
+        return check
     manifest_module.write_atomic(path, new)
     say(unified_diff(text, new, shown))
-    return compare(result, parse_key_config(new, shown), ruleset.catalogue)
+    return compare(result, parse_key_config(new, shown), ruleset.catalogue, check.strict)
 
 
 def _describe_baseline(path: Path, split: baseline.Split, command: str) -> None:

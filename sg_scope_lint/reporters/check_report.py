@@ -49,7 +49,7 @@ def render_text(check: CheckResult) -> str:
     out: list[str] = []
     config = check.config.file
     for verdict in check.keys:
-        out += _key_lines(verdict, config)
+        out += _key_lines(verdict, config, check.excess_severity)
     out += [_unattributed(unattributed, config) for unattributed in check.unattributed]
     for doubt in check.doubts:
         out.append(f"{doubt.location}: note: uncertain call, its scopes are not known: "
@@ -66,7 +66,7 @@ def render_text(check: CheckResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _key_lines(verdict: KeyVerdict, config: str) -> list[str]:
+def _key_lines(verdict: KeyVerdict, config: str, excess: Severity) -> list[str]:
     name = f"key '{verdict.key.name}'"
     out = []
     for missing in verdict.missing:
@@ -79,8 +79,8 @@ def _key_lines(verdict: KeyVerdict, config: str) -> list[str]:
         out.append(f"{_at(config, unknown.scope.line)}: error: {name} lists unknown scope "
                    f"'{unknown.scope.name}'{hint}")
     for scope in verdict.excess:
-        out.append(f"{_at(config, scope.line)}: warning: {name} grants {scope.name}, which no "
-                   "call needs")
+        out.append(f"{_at(config, scope.line)}: {excess.value}: {name} grants {scope.name}, "
+                   "which no call needs")
     for held in verdict.held_back:
         out.append(f"{_at(config, held.scope.line)}: note: {name} grants {held.scope.name}, which "
                    "no resolved call needs; not called excess, as these calls may need it:")
@@ -109,10 +109,11 @@ def _summary(verdict: KeyVerdict) -> str:
 
 def _counts(check: CheckResult) -> tuple[int, int]:
     problems = check.all_problems
-    errors = sum(len(v.missing) + len(v.unknown) for v in check.keys)
+    excess = sum(len(v.excess) for v in check.keys)
+    strict = check.excess_severity is Severity.ERROR
+    errors = sum(len(v.missing) + len(v.unknown) for v in check.keys) + (excess if strict else 0)
     errors += sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(len(v.excess) for v in check.keys)
-    warnings += sum(p.severity is Severity.WARNING for p in problems)
+    warnings = (0 if strict else excess) + sum(p.severity is Severity.WARNING for p in problems)
     return errors, warnings
 
 
@@ -135,7 +136,7 @@ def as_data(check: CheckResult) -> dict[str, Any]:
     errors, warnings = _counts(check)
     return {
         "config": {"file": check.config.file, "format": check.config.format.value},
-        "keys": [_key_data(verdict) for verdict in check.keys],
+        "keys": [_key_data(verdict, check.excess_severity) for verdict in check.keys],
         "unattributed": [
             {**_place(u.location), "call": u.chain, "key": u.key,
              "checked_against": u.checked_against or None}
@@ -151,7 +152,7 @@ def render_json(check: CheckResult) -> str:
     return json.dumps(as_data(check), indent=2) + "\n"
 
 
-def _key_data(verdict: KeyVerdict) -> dict[str, Any]:
+def _key_data(verdict: KeyVerdict, excess: Severity) -> dict[str, Any]:
     key = verdict.key
     return {
         "name": key.name, "env": key.env or None, "default": key.default, "line": key.line,
@@ -163,7 +164,8 @@ def _key_data(verdict: KeyVerdict) -> dict[str, Any]:
                        for n in m.needs]}
             for m in verdict.missing
         ],
-        "excess": [{"scope": s.name, "line": s.line} for s in verdict.excess],
+        "excess": [{"scope": s.name, "line": s.line, "severity": excess.value}
+                   for s in verdict.excess],
         "held_back": [
             {"scope": h.scope.name, "line": h.scope.line,
              "calls": [_doubt_data(d) for d in h.doubts]}
