@@ -602,3 +602,6 @@ class RawCall:
     # a framework or the project's code (verb `send`, reported as mail send). Either is
     # reported only when no request of the project accounts for it (`engine.report_calls`).
     named: bool = False
+    # For a dynamic call, the chain steps known before its run-time part (None: none known);
+    # `narrow.py` narrows the scopes it could need by them.
+    prefix: tuple[Step, ...] | None = None

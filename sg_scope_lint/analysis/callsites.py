@@ -97,7 +97,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
         found.append(RawCall(Location(path, line, col), chain, request.steps, request.verb,
                              request.dynamic, request.key, grants, request.guessed,
-                             request.unknown_base))
+                             request.unknown_base, prefix=request.prefix))
     for setting in collector.settings:
         value = evaluator.mail_setting_value(setting.node.value, setting.scope, setting.order)
         if value is None:

@@ -99,7 +99,8 @@ def _send(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
 def _dynamic(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
              order: int) -> Request | None:
     assert isinstance(function, Dynamic)
-    return Request("", dynamic=function.reason, key=function.key)
+    return Request(function.verb, dynamic=function.reason, key=function.key,
+                   prefix=function.prefix)
 
 
 def _mail_only(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,

@@ -53,7 +53,7 @@ def render_text(check: CheckResult) -> str:
     out += [_unattributed(unattributed, config) for unattributed in check.unattributed]
     for doubt in check.doubts:
         out.append(f"{doubt.location}: note: uncertain call, its scopes are not known: "
-                   f"{doubt.reason}{_chain(doubt)}")
+                   f"{doubt.reason}{_chain(doubt)}; {_settle(doubt)}")
     out += [_problem(problem, config) for problem in check.problems]
     if out:
         out.append("")
@@ -127,6 +127,16 @@ def _at(file: str, line: int) -> str:
 
 def _chain(doubt: Doubt) -> str:
     return f": {doubt.chain}" if doubt.chain else ""
+
+
+def _settle(doubt: Doubt) -> str:
+    """The annotation that would settle an uncertain call, and what it could need."""
+    if not doubt.chain:  # a file that could not be analysed: no call to annotate
+        return "fix the file so it can be analysed"
+    hint = "`# sg-scope: <the scopes it needs>` on the call settles it"
+    if doubt.could_need is None:
+        return f"{hint}; it could need any scope"
+    return f"{hint}; it could need only {', '.join(doubt.could_need) or 'no scope'}"
 
 
 # ------------------------------------------------------------------------------------ JSON
