@@ -27,6 +27,7 @@ from .discover import discover, display_path
 from .engine import scan_files
 from .errors import ConfigError, RulesError, SgScopeLintError
 from .explain import explain
+from .keyannotations import apply_key_marks
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
@@ -335,7 +336,7 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
         _err(f"{error.location}: error: {error.message}")
     key_config_path = args.key_config or config.key_config
     key_config = read_key_config(key_config_path) if key_config_path else None
-    needed = manifest_module.build(result, key_config)
+    needed = manifest_module.build(apply_key_marks(result), key_config)
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
@@ -372,7 +373,7 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     text = read_key_text(path)  # before the scan, so a broken key config fails at once
     key_config = parse_key_config(text, display_path(path))
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset)
+    result = apply_key_marks(_run(args, config, ruleset))
     check = compare(result, key_config, ruleset.catalogue, args.strict)
     if args.write or args.diff:
         check = _write(path, text, key_config, check, result, ruleset, args)

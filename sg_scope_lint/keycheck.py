@@ -44,9 +44,13 @@ from .types import (
 AUTOMATIC, BILLING, SEPARATE_KEY = "automatic", "billing", "separate_key"
 
 def key_for(call_key: str, config: KeyConfig) -> tuple[ConfiguredKey | None, bool]:
-    """The configured key a call uses, and whether its `env` named it (False: the default)."""
+    """The configured key a call uses, and whether its `env` (or, for a `# sg-scope-key:`
+    comment, its name) named it (False: the default)."""
     for key in config.keys:
         if key.env and key.env == call_key:
+            return key, True
+    for key in config.keys:
+        if call_key and key.name == call_key:
             return key, True
     return config.default, False
 
