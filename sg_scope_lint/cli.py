@@ -30,6 +30,7 @@ from .explain import explain
 from .keyannotations import apply_key_marks
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
+from .keyinit import initial_keys, render_terraform, render_yaml
 from .keywrite import plan, rewrite, unified_diff
 from .paths import pyproject_candidates
 from .reporters import FORMATS
@@ -41,6 +42,7 @@ from .secrets import redact
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_KEY_CONFIG = "sendgrid-key.yaml"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,6 +106,15 @@ def _parser() -> argparse.ArgumentParser:
     rewriting.add_argument("--diff", action="store_true",
                            help="print the diff --write would make; write nothing")
 
+    init = commands.add_parser("init", parents=[common], help="write the first key config: the "
+                               "scopes each key the code uses needs")
+    init.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                      help="the key config to write (default: key-config in "
+                           "[tool.sg-scope-lint], else sendgrid-key.yaml); '-' prints it")
+    init.add_argument("--terraform", action="store_true",
+                      help="print sendgrid_api_key resources to paste into Terraform instead")
+    init.add_argument("--force", action="store_true", help="replace an existing key config")
+
     diff = commands.add_parser("diff", help="the scopes added or dropped between two manifests")
     diff.add_argument("old", type=Path, metavar="OLD_MANIFEST")
     diff.add_argument("new", type=Path, metavar="NEW_MANIFEST")
@@ -160,6 +171,8 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return _manifest(args, config, ruleset)
     if args.command == "check":
         return _check(args, config, ruleset)
+    if args.command == "init":
+        return _init(args, config, ruleset)
     if args.command == "explain":
         _out(render_explanation(explain(ruleset, args.query), args.format))
         return EXIT_CLEAN
@@ -392,6 +405,36 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
     return EXIT_FINDINGS if check.failed() else EXIT_CLEAN
+
+
+def _init(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+    """Write the first key config from the code (or print it, or print Terraform)."""
+    target: Path = args.output or config.key_config or Path(DEFAULT_KEY_CONFIG)
+    shown = display_path(target)
+    if not args.terraform and str(target) != "-" and target.exists() and not args.force:
+        raise ConfigError(f"{shown} exists: `sg-scope-lint check --write` brings it up to date "
+                          "(or pass --force to replace it)")
+    result = apply_key_marks(_run(args, config, ruleset))
+    for error in result.errors:
+        _err(f"{error.location}: error: {error.message}")
+    if result.errors:
+        _err(f"{shown}: not written: {len(result.errors)} file(s) could not be analysed")
+        return EXIT_ERROR
+    keys, uncertain = initial_keys(result, ruleset.catalogue)
+    if not keys:
+        _err("sg-scope-lint: no call needs a scope; no key config written")
+        return EXIT_FINDINGS
+    if args.terraform:
+        _out(render_terraform(keys, uncertain))
+        return EXIT_CLEAN
+    text = render_yaml(keys, uncertain)
+    if str(target) == "-":
+        _out(text)
+        return EXIT_CLEAN
+    manifest_module.write_atomic(target, text)
+    _err(f"{shown}: written ({len(keys)} key(s)); `sg-scope-lint check` compares the code with "
+         "it")
+    return EXIT_CLEAN
 
 
 def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,

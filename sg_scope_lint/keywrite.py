@@ -64,10 +64,10 @@ def _plan_key(verdict: KeyVerdict) -> KeyPlan:
     kept = tuple(dict.fromkeys(n for n in verdict.key.names if n not in dropped))
     added = sorted(set(verdict.required) - set(kept))
     return KeyPlan(name, (*kept, *added),
-                   why=tuple((scope, _first_call(verdict.needs, scope)) for scope in added))
+                   why=tuple((scope, first_call(verdict.needs, scope)) for scope in added))
 
 
-def _first_call(needs: tuple[Need, ...], scope: str) -> str:
+def first_call(needs: tuple[Need, ...], scope: str) -> str:
     """`file:line:col (reason): call` of the first call that needs `scope`."""
     first = min((n for n in needs if n.scope == scope), key=lambda n: n.location, default=None)
     if first is None:
@@ -152,7 +152,7 @@ def _edit_list(text: str, node: Any, key_plan: KeyPlan) -> list[tuple[int, int, 
     if added:  # right after the last item, before any comment lines that follow it
         after = text.index("\n", node.value[-1].end_mark.index) + 1
         edits.append((after, after, "".join(
-            f"{indent}- {_scalar(s, False)}{_comment(why.get(s, ''))}\n" for s in added)))
+            f"{indent}- {yaml_scalar(s, False)}{_comment(why.get(s, ''))}\n" for s in added)))
     return edits
 
 
@@ -161,7 +161,7 @@ def _flow_edit(text: str, node: Any, scopes: tuple[str, ...],
     """A flow list written anew, kept items first; a comment after it names the added scopes'
     first calls when the rest of its line is free."""
     listed = {item.value for item in node.value}
-    new = "[" + ", ".join(_scalar(s, True) for s in scopes) + "]"
+    new = "[" + ", ".join(yaml_scalar(s, True) for s in scopes) + "]"
     end = node.end_mark.index
     line_end = text.find("\n", end)
     rest = text[end:len(text) if line_end < 0 else line_end]
@@ -175,7 +175,7 @@ def _comment(why: str, label: str = "needed by ") -> str:
     return f"  # {label}{why}" if why else ""
 
 
-def _scalar(scope: str, flow: bool) -> str:
+def yaml_scalar(scope: str, flow: bool) -> str:
     """A scope as a plain YAML scalar when it reads back the same, else double-quoted."""
     special = flow and any(c in scope for c in ",[]{}")
     plain = not special and reads_back_plain(scope) and not scope.startswith(("'", '"'))

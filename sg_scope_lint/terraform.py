@@ -4,6 +4,11 @@ python-hcl2 (8.x) keeps string literals with their quotes (`"\"mail.send\""`) an
 expressions as `${...}`, so a literal scope and a computed one can be told apart. A list given
 as `var.NAME` is taken from the default of `variable "NAME"` in the same file; any other
 expression cannot be known without running Terraform, which is an error, not a guess.
+
+Terraform cannot say which variable the code reads a key from, so comment lines right above a
+resource may: `# env: SENDGRID_MARKETING_KEY` ties it to the calls that read that variable,
+`# default: true` makes it the key of calls whose key cannot be told (`sg-scope-lint init
+--terraform` writes both).
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ def read_terraform(text: str, display: str) -> tuple[ConfiguredKey, ...]:
     keys: list[ConfiguredKey] = []
     for name, body in _resources(document):
         line = _resource_line(text, name)
+        env, default = _comment_settings(text, line)
         if "scopes" not in body:  # SendGrid creates a Full Access key when scopes are left out
-            keys.append(ConfiguredKey(name, (), line=line))
+            keys.append(ConfiguredKey(name, (), env, default, line=line))
             continue
         names = _literal_list(body["scopes"], variables)
         if names is None:
@@ -43,13 +49,37 @@ def read_terraform(text: str, display: str) -> tuple[ConfiguredKey, ...]:
                 line=lines.find_or("scopes", line), key=f"{RESOURCE_TYPE}.{name}.scopes")
         start = lines.find_or("scopes", line)
         keys.append(ConfiguredKey(name, scope_list(names, lines, start, display,
-                                                   f"{RESOURCE_TYPE}.{name}.scopes"), line=line))
+                                                   f"{RESOURCE_TYPE}.{name}.scopes"),
+                                  env, default, line=line))
     if not keys:
         raise KeyConfigError(f'no `resource "{RESOURCE_TYPE}"` block in this Terraform file',
                              file=display)
     if len(keys) == 1:
-        keys[0] = ConfiguredKey(keys[0].name, keys[0].scopes, default=True, line=keys[0].line)
+        keys[0] = ConfiguredKey(keys[0].name, keys[0].scopes, keys[0].env, True, keys[0].line)
+    defaults = [key for key in keys if key.default]
+    if len(defaults) > 1:
+        raise KeyConfigError(f"resources '{defaults[0].name}' and '{defaults[1].name}' both say "
+                             "`# default: true`; only one key may be the default", file=display,
+                             line=defaults[1].line)
     return tuple(keys)
+
+
+_SETTING = re.compile(r"^\s*(?:#|//)\s*(env|default):\s*(\S+)\s*$")
+
+
+def _comment_settings(text: str, line: int) -> tuple[str, bool]:
+    """`# env: X` and `# default: true` in the comment lines right above line `line`."""
+    env, default = "", False
+    lines = text.splitlines()
+    index = line - 2
+    while 0 <= index < len(lines) and lines[index].lstrip().startswith(("#", "//")):
+        found = _SETTING.match(lines[index])
+        if found and found.group(1) == "env":
+            env = found.group(2)
+        elif found:
+            default = found.group(2).lower() == "true"
+        index -= 1
+    return env, default
 
 
 def _parse(text: str, display: str) -> dict[str, Any]:
