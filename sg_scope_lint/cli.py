@@ -383,8 +383,11 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     if path is None:
         raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
                           "[tool.sg-scope-lint]")
-    text = read_key_text(path)  # before the scan, so a broken key config fails at once
-    key_config = parse_key_config(text, display_path(path))
+    # Read before the scan, so a broken key config fails at once. A folder is Terraform,
+    # which --write refuses, so it has no text to rewrite.
+    text = "" if path.is_dir() else read_key_text(path)
+    key_config = read_key_config(path) if path.is_dir() else parse_key_config(
+        text, display_path(path), path)
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = apply_key_marks(_run(args, config, ruleset))
     check = compare(result, key_config, ruleset.catalogue, args.strict)

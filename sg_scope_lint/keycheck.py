@@ -61,6 +61,7 @@ def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue,
     errors (every format shows them so, and they fail the check)."""
     needs: dict[str, list[Need]] = {key.name: [] for key in config.keys}
     unattributed: list[Unattributed] = []
+    unplaced: list[Doubt] = []  # calls tied to no key (listed as unattributed, not as doubts)
     doubts = list(_doubts(result))
     any_env = any(key.env for key in config.keys)
     calls: list[tuple[Location, str, str, Match | Annotated]] = [
@@ -78,10 +79,14 @@ def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue,
             doubts.append(doubt)
         if key is not None:
             needs[key.name].extend(found)
+        elif found:  # checked against no key: it may use any, so it holds back what it needs
+            unplaced.append(Doubt(location, chain, "no configured key is tied to this call, "
+                                  "so it may use any of them", "",
+                                  tuple(dict.fromkeys(n.scope for n in found))))
     doubts.sort(key=lambda d: (d.location, d.reason))
     verdicts = tuple(
-        _verdict(key, needs[key.name], [d for d in doubts if _could_use(d, key, config)],
-                 catalogue)
+        _verdict(key, needs[key.name],
+                 [d for d in doubts if _could_use(d, key, config)] + unplaced, catalogue)
         for key in config.keys
     )
     return CheckResult(config, verdicts, tuple(sorted(unattributed, key=lambda u: u.location)),

@@ -43,8 +43,14 @@ _SECRET_FIELD = re.compile(r"""(?<![\w.])["']?api_key["']?\s*:""")
 
 
 def read_key_config(path: Path) -> KeyConfig:
-    """Read and validate a key config file; any problem is a `KeyConfigError` naming the place."""
-    return parse_key_config(read_key_text(path), display_path(path))
+    """Read and validate a key config file, or a folder of Terraform; any problem is a
+    `KeyConfigError` naming the place."""
+    if path.is_dir():
+        from .terraform import read_terraform_folder
+
+        file, keys = read_terraform_folder(path, display_path(path))
+        return KeyConfig(file, ConfigFormat.TERRAFORM, keys)
+    return parse_key_config(read_key_text(path), display_path(path), path)
 
 
 def read_key_text(path: Path) -> str:
@@ -62,13 +68,14 @@ def read_key_text(path: Path) -> str:
         raise KeyConfigError("not UTF-8 text", file=display) from None
 
 
-def parse_key_config(text: str, display: str) -> KeyConfig:
-    """The keys a config's text describes; `display` names the file in messages."""
+def parse_key_config(text: str, display: str, path: Path | None = None) -> KeyConfig:
+    """The keys a config's text describes; `display` names the file in messages. `path`, when
+    given, is where the text was read: Terraform evaluates it with the rest of its folder."""
     secret_lines = _secret_lines(text)
     if display.endswith(".tf") or _HCL_BLOCK.search(text):
         from .terraform import read_terraform  # python-hcl2 is loaded only for Terraform
 
-        return KeyConfig(display, ConfigFormat.TERRAFORM, read_terraform(text, display),
+        return KeyConfig(display, ConfigFormat.TERRAFORM, read_terraform(text, display, path),
                          secret_lines)
     data = _load(text, display)
     lines = TextLines(text)
