@@ -152,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _recorded(arguments, args, config)
         return _command(args, config)
     except SgScopeLintError as error:
-        _err(f"sg-scope-lint: error: {error}")
+        for line in str(error).splitlines():  # a file's every problem, one line each
+            _err(f"sg-scope-lint: error: {line}")
         return EXIT_ERROR
 
 

@@ -108,7 +108,7 @@ ERRORS = {
     "unknown-top-key": ("k.yaml", "scopes: []\nenv: X\n", "env: unknown key", 2),
     "scopes-not-a-list": ("k.yaml", "scopes: mail.send\n", "scopes: must be a list", 1),
     "scope-not-a-string": ("k.yaml", "scopes:\n  - mail.send\n  - 3\n",
-                           "item 2 is not a scope name (found a int)", 2),
+                           "scopes[1]: 3 is not a scope name", 3),
     "null-scopes": ("k.yaml", "scopes:\n", "must be a list", 1),
     "bad-version": ("k.yaml", "version: 2\nscopes: []\n", "version: must be 1", 1),
     "keys-not-a-mapping": ("k.yaml", "keys: [a]\n", "keys: must map", 1),
