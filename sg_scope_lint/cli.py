@@ -32,6 +32,9 @@ from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keyinit import initial_keys, render_terraform, render_yaml
 from .keywrite import plan, rewrite, unified_diff
+from .livekey import DEFAULT_ENV as LIVE_ENV
+from .livekey import DEFAULT_HOST as LIVE_HOST
+from .livekey import live_key_config
 from .paths import pyproject_candidates
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
@@ -94,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
     check.add_argument("--format", choices=CHECK_FORMATS, default="text")
     check.add_argument("--strict", action="store_true", help="excess scopes are errors too")
+    check.add_argument("--live", nargs="?", const=LIVE_ENV, default=None, metavar="ENV_VAR",
+                       help="compare with the scopes the deployed key holds, asking SendGrid "
+                            f"(GET /v3/scopes) with the key in ENV_VAR (default: {LIVE_ENV}); "
+                            "the key is never printed")
+    check.add_argument("--live-host", default=LIVE_HOST, metavar="URL",
+                       help=f"SendGrid's API host for --live (default: {LIVE_HOST}; EU: "
+                            "https://api.eu.sendgrid.com)")
     check_known = check.add_mutually_exclusive_group()
     check_known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                              help="report only findings not recorded in FILE; list the ones gone")
@@ -190,8 +200,8 @@ def _replayable(args: argparse.Namespace) -> bool:
         return False
     if args.command == "scan":
         return args.write_baseline is None
-    if args.command == "check":
-        return args.write_baseline is None and not args.write
+    if args.command == "check":  # --live asks SendGrid: its answer may change at any time
+        return args.write_baseline is None and not args.write and args.live is None
     return args.command == "manifest" and (args.check or str(args.output) == "-")
 
 
@@ -381,18 +391,24 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
 
 def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     path: Path | None = args.key_config or config.key_config
-    if path is None:
+    if args.live is not None:  # the deployed key, asked of SendGrid: there is no file to edit
+        if args.write or args.diff:
+            raise ConfigError("--live compares with the deployed key; --write and --diff edit "
+                              "a key config file")
+        text, key_config = "", live_key_config(args.live, args.live_host)
+    elif path is None:
         raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
                           "[tool.sg-scope-lint]")
-    # Read before the scan, so a broken key config fails at once. A folder is Terraform,
-    # which --write refuses, so it has no text to rewrite.
-    text = "" if path.is_dir() else read_key_text(path)
-    key_config = read_key_config(path) if path.is_dir() else parse_key_config(
-        text, display_path(path), path)
+    else:
+        # Read before the scan, so a broken key config fails at once. A folder is Terraform,
+        # which --write refuses, so it has no text to rewrite.
+        text = "" if path.is_dir() else read_key_text(path)
+        key_config = read_key_config(path) if path.is_dir() else parse_key_config(
+            text, display_path(path), path)
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
     result = apply_key_marks(_run(args, config, ruleset))
     check = compare(result, key_config, ruleset.catalogue, args.strict)
-    if args.write or args.diff:
+    if (args.write or args.diff) and path is not None:
         check = _write(path, text, key_config, check, result, ruleset, args)
     found = findings.check_findings(check, result)
     if args.write_baseline:
