@@ -9,12 +9,15 @@ concurrent runs and interrupts never leave half an entry; an entry that cannot b
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +26,25 @@ from .analysis import symbols
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
+# The cache keeps itself bounded: at most once an hour, a run deletes entries of other formats,
+# entries nothing has read for a week, and the oldest beyond MAX_FILES.
+PRUNE_EVERY_SECONDS = 3600
+MAX_AGE_SECONDS = 7 * 24 * 3600
+MAX_FILES = 20_000
+_KEPT = frozenset({".gitignore", "CACHEDIR.TAG", ".pruned"})
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
 # then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
 # 3: module constants other modules' requests read, `wanted` and `constants`; 4: entries keyed
-# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`).
-_FORMAT = 4
+# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`;
+# 5: sessions with a SendGrid base URL in exports, helpers given whole URLs, calls per value).
+_FORMAT = 5
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
         symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
-        symbols.Helper, symbols.Template, symbols.ModuleAnalysis,
+        symbols.Helper, symbols.Template, symbols.ModuleAnalysis, symbols.Session,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
@@ -89,11 +99,77 @@ class AnalysisCache:
     def get(self, key: str) -> symbols.ModuleAnalysis | None:
         if self.directory is None:
             return None
+        path = self.directory / key[:2] / f"{key}.json"
         try:
-            value = _decode(read_entry(self.directory / key[:2] / f"{key}.json"))
+            value = _decode(read_entry(path))
         except (ValueError, KeyError, TypeError):
             return None
-        return value if isinstance(value, symbols.ModuleAnalysis) else None
+        if not isinstance(value, symbols.ModuleAnalysis):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: `prune` keeps it
+        return value
+
+
+def mark_cache_folder(folder: Path) -> None:
+    """Keep the cache folder out of git and out of backups, as ruff does for `.ruff_cache`: a
+    `.gitignore` that ignores everything in it, and a `CACHEDIR.TAG`
+    (https://bford.info/cachedir/). Written when missing; a read-only checkout goes without."""
+    tag = ("Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory "
+           "tag created by sg-scope-lint.\n# For information about cache directory tags see "
+           "https://bford.info/cachedir/\n")
+    for name, text in ((".gitignore", "# Created by sg-scope-lint automatically.\n*\n"),
+                       ("CACHEDIR.TAG", tag)):
+        path = folder / name
+        if not path.exists():
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+
+
+def maintain(root: Path) -> None:
+    """Mark the cache folder under `root`, and prune it when it was last pruned long ago."""
+    folder = root / CACHE_DIRECTORY
+    mark_cache_folder(folder)
+    stamp = folder / ".pruned"
+    try:
+        if time.time() - stamp.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except OSError:
+        pass
+    prune(folder)
+    with contextlib.suppress(OSError):
+        stamp.touch()
+
+
+def prune(folder: Path, now: float | None = None) -> None:
+    """Delete what no run will read again: folders of other entry formats, entries (and
+    recorded runs) unread for MAX_AGE_SECONDS, and the oldest files beyond MAX_FILES."""
+    now = time.time() if now is None else now
+    current = f"v{_FORMAT}"
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.is_dir() and child.name.startswith("v") and child.name[1:].isdigit() \
+                and child.name != current:
+            shutil.rmtree(child, ignore_errors=True)
+    files: list[tuple[float, str]] = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            if directory == os.fspath(folder) and name in _KEPT:
+                continue
+            try:
+                files.append((os.stat(path).st_mtime, path))
+            except OSError:
+                continue
+    files.sort(reverse=True)
+    for index, (mtime, path) in enumerate(files):
+        if index >= MAX_FILES or now - mtime > MAX_AGE_SECONDS:
+            with contextlib.suppress(OSError):
+                os.remove(path)
 
 
 def _content_key(data: bytes, shown: str, module: str, is_package: bool) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .codes import check_prefixes
 from .errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -25,12 +26,15 @@ DEFAULT_MANIFEST = "sendgrid-scopes.json"
 class Config:
     """Settings for one run. Paths are absolute; `source` is the pyproject.toml they came from."""
 
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # anchored patterns (`paths.anchor_pattern`)
     rules: tuple[Path, ...] = ()
     key_config: Path | None = None
     manifest: Path = Path(DEFAULT_MANIFEST)
     source: Path | None = None
-    root: Path = Path(".")  # the project folder: pyproject.toml's, else the working folder
+    root: Path = Path(".")  # the project folder (`paths.project_root`)
+    respect_gitignore: bool = True
+    select: tuple[str, ...] = ()  # code prefixes (`suppress.chosen`)
+    ignore: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the command line's settings applied (None means "not given")."""
@@ -43,6 +47,9 @@ _KEYS: dict[str, tuple[type, str, str]] = {
     "rules": (list, "rules", "a list of rule file paths"),
     "key-config": (str, "key_config", "a path"),
     "manifest": (str, "manifest", "a path"),
+    "respect-gitignore": (bool, "respect_gitignore", "true or false"),
+    "select": (list, "select", "a list of codes or code prefixes"),
+    "ignore": (list, "ignore", "a list of codes or code prefixes"),
 }
 
 
@@ -53,12 +60,12 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_config(start: Path | None = None) -> Config:
-    """Read `[tool.sg-scope-lint]` from the nearest pyproject.toml; defaults when there is none."""
-    start = (start or Path.cwd()).resolve()
-    pyproject = find_pyproject(start)
+    """The settings of the project the folder `start` (default: the working folder) belongs to
+    (`paths.project_root`); defaults when its root has no `[tool.sg-scope-lint]`."""
+    root, pyproject = paths.project_root(os.fspath((start or Path.cwd()).resolve()))
     if pyproject is None:
-        return Config(manifest=start / DEFAULT_MANIFEST, root=start)
-    return parse_config(pyproject)
+        return Config(manifest=Path(root) / DEFAULT_MANIFEST, root=Path(root))
+    return parse_config(Path(pyproject))
 
 
 def parse_config(pyproject: Path) -> Config:
@@ -79,19 +86,21 @@ def parse_config(pyproject: Path) -> Config:
     table: dict[str, Any] = document.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
+    table_line = _line_of_table(text)
     try:
-        return _config(table, text, display, pyproject)
+        return _config(table, text, display, pyproject, table_line)
     except ConfigError as first:
-        _check_shape(table, text, display)  # every problem, when the schema sees them
+        _check_shape(table, text, display, table_line)  # every problem, when the schema sees them
         raise first from None
 
 
-def _config(table: dict[str, Any], text: str, display: str, pyproject: Path) -> Config:
+def _config(table: dict[str, Any], text: str, display: str, pyproject: Path,
+            table_line: int) -> Config:
     base = pyproject.parent
     values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST,
                               "root": base}
     for key, value in table.items():
-        line = _line_of_key(text, key)
+        line = _line_of_key(text, key, table_line)
         if key not in _KEYS:
             raise ConfigError(f"unknown setting (expected one of {', '.join(sorted(_KEYS))})",
                               file=display, line=line, key=f"tool.{TABLE}.{key}")
@@ -102,7 +111,16 @@ def _config(table: dict[str, Any], text: str, display: str, pyproject: Path) -> 
                               key=f"tool.{TABLE}.{key}")
         checked: Any = value  # its type was checked just above
         if key == "exclude":
-            values[field_name] = tuple(checked)
+            values[field_name] = tuple(paths.anchor_pattern(item, os.fspath(base))
+                                       for item in checked)
+        elif key == "respect-gitignore":
+            values[field_name] = checked
+        elif key in ("select", "ignore"):
+            try:
+                values[field_name] = check_prefixes(checked)
+            except ValueError as error:
+                raise ConfigError(str(error), file=display, line=line,
+                                  key=f"tool.{TABLE}.{key}") from None
         elif key == "rules":
             values[field_name] = tuple(base / item for item in checked)
         else:
@@ -110,7 +128,7 @@ def _config(table: dict[str, Any], text: str, display: str, pyproject: Path) -> 
     return Config(**values)
 
 
-def _check_shape(table: dict[str, Any], text: str, display: str) -> None:
+def _check_shape(table: dict[str, Any], text: str, display: str, table_line: int) -> None:
     """The table against its shipped JSON Schema: every problem at once, each at its line."""
     from .errors import combined
     from .schemacheck import problems
@@ -118,14 +136,29 @@ def _check_shape(table: dict[str, Any], text: str, display: str) -> None:
     found = problems(table, "pyproject")
     if found:
         raise combined([ConfigError(message, file=display,
-                                    line=_line_of_key(text, key.split(".")[0].split("[")[0]),
+                                    line=_line_of_key(text, key.split(".")[0].split("[")[0],
+                                                      table_line),
                                     key=f"tool.{TABLE}.{key}") for _, key, message in found])
 
 
-def _line_of_key(text: str, key: str) -> int:
-    """Best-effort line of `key = ...` (tomllib keeps no positions)."""
+def _line_of_table(text: str) -> int:
+    """The line of the `[tool.sg-scope-lint]` header, 0 when the table is written otherwise."""
+    header = re.compile(r'^\s*\[\s*tool\s*\.\s*("sg-scope-lint"|sg-scope-lint)\s*\]')
     for number, line in enumerate(text.splitlines(), start=1):
+        if header.match(line):
+            return number
+    return 0
+
+
+def _line_of_key(text: str, key: str, after: int = 0) -> int:
+    """Best-effort line of `key = ...` in the table whose header is on line `after` (tomllib
+    keeps no positions): another tool's table may use the same key."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number <= after:
+            continue
         stripped = line.strip()
+        if after and stripped.startswith("["):
+            break
         if stripped.startswith((f"{key} ", f"{key}=", f'"{key}"')):
             return number
     return 0

@@ -160,9 +160,9 @@ def test_baseline_hides_a_known_missing_scope_and_reports_a_new_one(project: Pat
                    "sendgrid-key.yaml\n")
     code, out, _ = run(capsys, "--baseline", "baseline.json")
     assert code == 1
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert problems == ["src/app.py:2:12: error: key 'default' lacks suppression.bounces.read "
-                        "(GET /v3/suppression/bounces): sg.client.suppression.bounces.get"]
+    problems = [line for line in out.splitlines() if ": SGS" in line]
+    assert problems == [("src/app.py:2:12: SGS201 `GET /v3/suppression/bounces` needs "
+                         "`suppression.bounces.read`, not in sendgrid-key.yaml")]
     data = json.loads(run(capsys, "--baseline", "baseline.json", "--format", "json")[1])
     (key,) = data["keys"]
     assert ([m["scope"] for m in key["missing"]], key["unknown"], key["excess"]) == (
@@ -216,12 +216,13 @@ EXCESS_ONLY = "scopes: [mail.send, templates.read, api_keys.delete]\n"
 def test_strict_makes_excess_an_error_in_text_and_its_summary(project: Path, capsys) -> None:
     (project / "sendgrid-key.yaml").write_text(EXCESS_ONLY)
     lenient = run(capsys)[1]
-    assert "sendgrid-key.yaml:1: warning: key 'default' grants api_keys.delete" in lenient
+    assert "sendgrid-key.yaml:1: SGS203 key 'default' grants `api_keys.delete`, which no call " \
+           "needs\n" in lenient
     assert "sendgrid-key.yaml: 0 error(s), 1 warning(s)" in lenient
     code, out, _ = run(capsys, "--strict")
     assert code == 1
-    assert "sendgrid-key.yaml:1: error: key 'default' grants api_keys.delete, which no call " \
-           "needs" in out
+    assert "sendgrid-key.yaml:1: SGS203 key 'default' grants `api_keys.delete`, which no call " \
+           "needs (error under --strict)\n" in out
     assert "sendgrid-key.yaml: 1 error(s), 0 warning(s)" in out
 
 

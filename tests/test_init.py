@@ -99,3 +99,17 @@ def test_init_with_one_key_writes_a_scopes_file(project: Path, capsys) -> None:
     assert run(capsys, "init", "app.py", "-o", "-")[1].endswith(
         "scopes:\n  - mail.send  # needed by app.py:2:1 (POST /v3/mail/send): "
         "sendgrid.SendGridAPIClient().send\n")
+
+
+def test_init_answers_for_one_project_only(project: Path, capsys) -> None:
+    for name in ("svc_a", "svc_b"):
+        (project / name).mkdir()
+        (project / name / "pyproject.toml").write_text('[tool.sg-scope-lint]\nexclude = []\n')
+        (project / name / "app.py").write_text(APP)
+    code, _, err = run(capsys, "init", "svc_a", "svc_b")
+    assert code == 2
+    assert "the paths span 2 projects" in err and "run it once per project" in err
+    code, _, err = run(capsys, "init", "svc_a")
+    assert code == 0
+    assert (project / "svc_a" / "sendgrid-key.yaml").exists()  # the project's own folder
+    assert not (project / "svc_b" / "sendgrid-key.yaml").exists()

@@ -72,3 +72,19 @@ def test_every_problem_of_the_pyproject_table_is_reported_at_once(tmp_path: Path
         ":3: tool.sg-scope-lint.key-conifg: unknown key; did you mean 'key-config'?",
         ":4: tool.sg-scope-lint.manifest: must be a path, found 3",
     ]
+
+
+def test_the_pyproject_schema_knows_every_setting_and_the_table_line(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.other]\nmanifest = 1\n\n[tool.sg-scope-lint]\nselect = ["SGS2"]\n'
+        'ignore = ["SGS203"]\nrespect-gitignore = false\nmanifest = 3\nexclude = "x"\n')
+    with pytest.raises(ConfigError) as caught:
+        parse_config(tmp_path / "pyproject.toml")
+    lines = [line.split("pyproject.toml")[1] for line in str(caught.value).splitlines()]
+    assert lines == [  # the lines in this table, not the other tool's
+        ":9: tool.sg-scope-lint.exclude: must be a list of glob patterns, found 'x'",
+        ":8: tool.sg-scope-lint.manifest: must be a path, found 3",
+    ] or sorted(lines) == sorted([
+        ":9: tool.sg-scope-lint.exclude: must be a list of glob patterns, found 'x'",
+        ":8: tool.sg-scope-lint.manifest: must be a path, found 3",
+    ])

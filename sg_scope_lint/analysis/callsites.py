@@ -22,6 +22,7 @@ from collections.abc import Iterator
 import libcst as cst
 
 from ..types import VALUE, Location, RawCall
+from .alternatives import alternatives
 from .clients import SENDGRID_LIBRARIES
 from .collect import (
     DJANGO_SETTINGS,
@@ -87,6 +88,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     requests = {p.ordinal: recognise(evaluator, p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_urls_from_other_modules(evaluator, collector, requests))
     requests.update(_through_helpers(evaluator, collector.calls, requests))
+    each_value = _each_value(evaluator, collector, requests)
     found: list[RawCall] = []
     for pending in collector.calls:
         request = requests[pending.ordinal]
@@ -95,9 +97,10 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         line, col = positions.of(ast.Call, pending.ordinal, pending.node)
         chain = _NEWLINE.sub("", module.code_for_node(pending.node.func))
         grants = evaluator.body_scopes(pending.node, pending.scope, pending.order)
-        found.append(RawCall(Location(path, line, col), chain, request.steps, request.verb,
-                             request.dynamic, request.key, grants, request.guessed,
-                             request.unknown_base, prefix=request.prefix))
+        for sent in each_value.get(pending.ordinal, [request]):
+            found.append(RawCall(Location(path, line, col), chain, sent.steps, sent.verb,
+                                 sent.dynamic, sent.key, grants, sent.guessed,
+                                 sent.unknown_base, prefix=sent.prefix))
     for setting in collector.settings:
         value = evaluator.mail_setting_value(setting.node.value, setting.scope, setting.order)
         if value is None:
@@ -170,29 +173,72 @@ def _through_helpers(evaluator: Evaluator, calls: list[PendingCall],
     for pending, function in _calls_of_functions(evaluator, calls, requests):
         inner = [q for q in by_scope.get(id(function.scope), [])
                  if _sends(q) and (_unknown(requests[q.ordinal]) or q.ordinal in contested)]
-        if not inner:
+        sent = _helper_request(evaluator, pending, function, inner)
+        if sent is None:
             continue
-        arguments = _arguments_for(evaluator, pending, function)
-        if not arguments:
+        call, request = sent
+        found[pending.ordinal] = request
+        if requests[call.ordinal] is None or call.ordinal in contested:
+            name = function.qualname.rpartition(".")[2] or "its function"
+            found[call.ordinal] = _parameter_url(name, request.key)
+    return found
+
+
+def _helper_request(evaluator: Evaluator, pending: PendingCall, function: Function,
+                    inner: list[PendingCall]) -> tuple[PendingCall, Request] | None:
+    """The request a call of one of the module's helpers sends, with the helper's request
+    it goes out through (among `inner`)."""
+    if not inner:
+        return None
+    arguments = _arguments_for(evaluator, pending, function)
+    if not arguments:
+        return None
+    name = function.qualname.rpartition(".")[2] or "its function"
+    with evaluator.bound(function.scope, arguments):
+        for call in inner:
+            request = recognise(evaluator, call.node, call.scope, call.order)
+            if request is None or request.dynamic or request.guessed or not request.steps:
+                continue
+            if starts_with_literal(request.steps):
+                return call, request
+            if not any(isinstance(v, Str) and v.pieces and v.pieces[0] is VALUE
+                       for v in arguments.values()):
+                continue  # the unknown start does not come from this call's arguments
+            # `_sg("GET", f"{PATHS[kind]}/{email}")`: SendGrid's, path unknown
+            return call, Request("", dynamic=(f"the path passed to `{name}` starts with a "
+                                              "value known only at run time"), key=request.key)
+    return None
+
+
+def _each_value(evaluator: Evaluator, collector: Collector,
+                requests: dict[int, Request | None]) -> dict[int, list[Request]]:
+    """Requests whose endpoint depends on a literal value the call takes from a loop or a
+    table (`alternatives.py`): the request for each value, by the call's ordinal."""
+    if not collector.loops and not any(
+            request is not None and request.dynamic for request in requests.values()):
+        return {}
+    by_scope: dict[int, list[PendingCall]] = {}
+    for pending in collector.calls:
+        by_scope.setdefault(id(pending.scope), []).append(pending)
+
+    def request_of(pending: PendingCall) -> Request | None:
+        request = recognise(evaluator, pending.node, pending.scope, pending.order)
+        function = evaluator.value(pending.node.func, pending.scope, pending.order)
+        if request is None and isinstance(function, Function):
+            inner = [q for q in by_scope.get(id(function.scope), []) if _sends(q)]
+            sent = _helper_request(evaluator, pending, function, inner)
+            request = sent[1] if sent is not None else None
+        return request
+
+    found: dict[int, list[Request]] = {}
+    for pending in collector.calls:
+        request = requests[pending.ordinal]
+        if request is None or not (request.dynamic or any(
+                piece is VALUE for step in request.steps for piece in step.pieces)):
             continue
-        name = function.qualname.rpartition(".")[2] or "its function"
-        with evaluator.bound(function.scope, arguments):
-            for call in inner:
-                request = recognise(evaluator, call.node, call.scope, call.order)
-                if request is None or request.dynamic or request.guessed or not request.steps:
-                    continue
-                if starts_with_literal(request.steps):
-                    found[pending.ordinal] = request
-                elif not any(isinstance(v, Str) and v.pieces and v.pieces[0] is VALUE
-                             for v in arguments.values()):
-                    continue  # the unknown start does not come from this call's arguments
-                else:  # `_sg("GET", f"{PATHS[kind]}/{email}")`: SendGrid's, path unknown
-                    found[pending.ordinal] = Request("", dynamic=(
-                        f"the path passed to `{name}` starts with a value known only at run "
-                        "time"), key=request.key)
-                if requests[call.ordinal] is None or call.ordinal in contested:
-                    found[call.ordinal] = _parameter_url(name, request.key)
-                break
+        each = alternatives(evaluator, pending, collector.loops, request_of)
+        if each is not None:
+            found[pending.ordinal] = each
     return found
 
 

@@ -15,6 +15,7 @@ from .symbols import (
     Client,
     Function,
     Imported,
+    Loop,
     PendingCall,
     Scope,
     literal_value,
@@ -65,6 +66,8 @@ class Collector(cst.CSTVisitor):
         self.scope = self.module_scope
         self.order = 0
         self.calls: list[PendingCall] = []
+        self.loops: list[Loop] = []  # `for name in ...:` loops, for `alternatives.py`
+        self.open_loops: list[Loop] = []
         self.settings: list[MailSetting] = []
         self.assigns = 0  # Assign nodes met so far; positions.py finds them by this ordinal
 
@@ -210,7 +213,15 @@ class Collector(cst.CSTVisitor):
         self._bind_target(node.target, node.value, self._next())
 
     def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target, None, self._next())
+        start = self._next()
+        self._bind_target(node.target, None, start)
+        if isinstance(node.target, cst.Name):
+            self.loops.append(Loop(node.target.value, node.iter, self.scope, start))
+            self.open_loops.append(self.loops[-1])
+
+    def leave_For(self, original_node: cst.For) -> None:
+        if isinstance(original_node.target, cst.Name):
+            self.open_loops.pop().end = self._next()
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:

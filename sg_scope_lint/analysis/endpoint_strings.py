@@ -25,7 +25,7 @@ import re
 from ..types import VALUE, Location, RawCall, Segment
 from .frameworks import string_pieces
 from .pyast import parse_ast
-from .strings import api_path, raw_path_steps
+from .strings import api_path, names_endpoint, raw_path_steps
 
 # Bytes a module must contain before its strings are looked at.
 MARKER = b"sendgrid.com"
@@ -55,7 +55,7 @@ def endpoint_strings(source: bytes, path: str) -> list[RawCall]:
             continue
         endpoint = api_path(pieces) if urls else None
         bare = endpoint is None and (endpoint := _bare_path(pieces)) is not None
-        if endpoint is None or not _names_endpoint(endpoint):
+        if endpoint is None or not names_endpoint(endpoint):
             continue
         text = "".join(p if isinstance(p, str) else "{}" for p in pieces)
         found.append(RawCall(Location(path, node.lineno, node.col_offset + 1), text,
@@ -98,12 +98,3 @@ def _bare_path(pieces: tuple[Segment, ...]) -> tuple[Segment, ...] | None:
         if part:
             path.append(part)
     return tuple(path)
-
-
-def _names_endpoint(path: tuple[str | None, ...]) -> bool:
-    """More than a base: a segment after the version (`/v3/...`) or the v2 `/api/`."""
-    text = "".join(p if isinstance(p, str) else "{}" for p in path)
-    segments = [s for s in text.split("?")[0].split("/") if s]
-    if segments and segments[0] in ("v2", "v3", "api"):
-        segments = segments[1:]
-    return bool(segments)

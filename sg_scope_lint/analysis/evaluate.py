@@ -88,6 +88,9 @@ class Evaluator:
         self.sendgrid_functions = sendgrid_functions
         self.in_progress: set[int] = set()
         self.call_depth = 0  # calls whose returns are being evaluated with bound arguments
+        # Values given to expressions while one alternative of a call is evaluated (a table
+        # looked up with a run-time key: see `alternatives.py`), by the node's id.
+        self.overrides: dict[int, Value] = {}
         self.cache: dict[int, Value] = {}
         # Names of other modules whose string (`ProjectFacts.constants`) an evaluation used:
         # still wanted, so the answer stays while this module relies on it.
@@ -124,6 +127,9 @@ class Evaluator:
             return self.external(attribute_of(base, node.attr.value))
         if isinstance(node, cst.Call):
             return self._call(node, scope, order)
+        if isinstance(node, cst.Subscript):
+            found = self.overrides.get(id(node))
+            return found if found is not None else self._lookup(node, scope, order)
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
             text = literal_value(node)
             return Str((text,)) if isinstance(text, str) else None
@@ -434,6 +440,47 @@ class Evaluator:
                 return tuple(names)
         return ()
 
+    def _lookup(self, node: cst.Subscript, scope: Scope, order: int) -> Value:
+        """`PATHS["bounces"]`, `ENDPOINTS[0]`: an entry of a literal table, by a literal key."""
+        key = subscript_key(node)
+        wanted = key_literal(key) if key is not None else None
+        if wanted is None:
+            return None
+        table = self.table(node.value, scope, order)
+        if table is None:
+            return None
+        entries, where, at = table
+        for index, (entry_key, entry_value) in enumerate(entries):
+            if (entry_key is None and index == wanted) or (
+                    entry_key is not None and key_literal(entry_key) == wanted):
+                return self.value(entry_value, where, at)
+        return None
+
+    def table(self, node: cst.BaseExpression, scope: Scope, order: int
+              ) -> tuple[list[tuple[cst.BaseExpression | None, cst.BaseExpression]], Scope, int] | None:
+        """The entries (key, value; key None for a list or tuple) of the literal dict, list or
+        tuple a name is bound to, with the scope and order to evaluate them in."""
+        seen = 0
+        while isinstance(node, (cst.Name, cst.Attribute)) and seen < 8:
+            if isinstance(node, cst.Attribute):  # `self.PATHS`, `Class.PATHS`: a class body's
+                owner = scope.instance_class(node.value.value) if isinstance(
+                    node.value, cst.Name) else None
+                bindings = owner.bindings.get(node.attr.value, []) if owner else []
+            else:
+                bindings = self.candidates(node.value, scope, order)
+            bindings = [b for b in bindings if b.node is not None and not b.annotation]
+            if not bindings:
+                return None
+            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
+            seen += 1
+        if isinstance(node, cst.Dict):
+            return [(e.key, e.value) for e in node.elements if isinstance(e, cst.DictElement)], \
+                scope, order
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return [(None, e.value) for e in node.elements if isinstance(e, cst.Element)], \
+                scope, order
+        return None
+
     def _literal_node(self, node: cst.BaseExpression, scope: Scope,
                       order: int) -> cst.BaseExpression:
         """Follow a name to the expression it was last bound to (one hop per binding)."""
@@ -738,7 +785,7 @@ def transferable(value: Value) -> bool:
     import, an argument or a return).
 
     Only SendGrid values travel: clients, partial chains, mail-only clients, SendGrid base URLs
-    and SMTP relay hosts, and factories and instances that hold one (or whose class has
+    and SMTP relay hosts, HTTP sessions whose base URL is SendGrid's, and factories and instances that hold one (or whose class has
     request helpers). An instance of an ordinary project class, or a factory of one, stays in
     its module: were it to travel, every module it reaches would be analysed again, and those
     modules' own ordinary values would travel on, through most of a large tree, without ever
@@ -751,8 +798,30 @@ def transferable(value: Value) -> bool:
         return not value.guessed
     if isinstance(value, Str):  # a SendGrid base URL, or SendGrid's SMTP relay
         return api_path(value.pieces) is not None or literal_text(value) in SMTP_HOSTS
+    if isinstance(value, Session):  # an HTTP client made for SendGrid's API (`base_url=`)
+        return api_path(value.base) is not None
     if isinstance(value, Instance):
         return value.sends or any(transferable(v) for _, v in value.attributes)
     if isinstance(value, Factory):
         return transferable(value.returns)
     return isinstance(value, MailOnly)
+
+
+def subscript_key(node: cst.Subscript) -> cst.BaseExpression | None:
+    """The key of `table[key]` (one plain index), None for slices and several indices."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    return node.slice[0].slice.value
+
+
+def key_literal(node: cst.BaseExpression) -> str | int | None:
+    """A table key written literally: a string or an integer, else None."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        text = literal_value(node)
+        return text if isinstance(text, str) else None
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value, 0)
+        except ValueError:
+            return None
+    return None

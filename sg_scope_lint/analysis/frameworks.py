@@ -36,6 +36,9 @@ class Framework:
     method: str  # member holding the HTTP method
     default_method: str
     urljoin: bool  # base and path joined like `urllib.parse.urljoin` (else appended)
+    # methods through which the framework sends the request: a stream class that replaces
+    # one of them without calling the framework's (`super()`) sends its own requests instead
+    sends_through: frozenset[str]
     source: str
 
 
@@ -48,15 +51,19 @@ FRAMEWORKS = (
                    "airbyte_cdk.sources.streams.http.http.HttpStream",
                    "airbyte_cdk.sources.streams.http.http.HttpSubStream"}),
         url="url_base", path="path", method="http_method", default_method="GET", urljoin=True,
+        sends_through=frozenset({"read_records"}),
         source="airbyte-cdk, sources/streams/http/http.py: HttpStream.http_method returns "
-               "\"GET\" unless overridden; the URL is urljoin(url_base, path(...))"),
+               "\"GET\" unless overridden; the URL is urljoin(url_base, path(...)); "
+               "read_records sends the requests (through _read_pages)"),
     Framework(
         "Meltano Singer SDK RESTStream",
         frozenset({"singer_sdk.RESTStream", "singer_sdk.streams.RESTStream",
                    "singer_sdk.streams.rest.RESTStream"}),
         url="url_base", path="path", method="rest_method", default_method="GET", urljoin=False,
+        sends_through=frozenset({"get_records", "request_records"}),
         source="singer-sdk, streams/rest.py: RESTStream.rest_method is \"GET\" unless "
-               "overridden; get_url() appends path to url_base, `{name}` filled from context"),
+               "overridden; get_url() appends path to url_base, `{name}` filled from context; "
+               "get_records reads what request_records requests"),
 )
 
 # Framework modules a file must mention before its classes are looked at.
@@ -75,7 +82,7 @@ def declared_requests(source: bytes, path: str) -> list[RawCall]:
     found: dict[tuple[int, int], RawCall] = {}
     for klass in classes.values():
         framework = _framework_of(klass, classes, imported, set())
-        if framework is None:
+        if framework is None or _sends_itself(klass, framework, classes):
             continue
         base = _string_member(klass, framework.url, classes)
         if base is None:
@@ -136,6 +143,20 @@ def _framework_of(klass: ast.ClassDef, classes: dict[str, ast.ClassDef],
             if found is not None:
                 return found
     return None
+
+
+def _sends_itself(klass: ast.ClassDef, framework: Framework,
+                  classes: dict[str, ast.ClassDef]) -> bool:
+    """Whether the class (or a base of it in the module) replaces the method the framework
+    sends its request through, without calling the framework's own: its requests are then
+    its own calls, found like any other."""
+    for name in framework.sends_through:
+        for member in _members(klass, name, classes):
+            if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return not any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                               and node.func.id == "super" for node in ast.walk(member))
+            break
+    return False
 
 
 def _members(klass: ast.ClassDef, name: str, classes: dict[str, ast.ClassDef],

@@ -38,6 +38,7 @@ from .strings import (
     has_parameter,
     join_base,
     literal_text,
+    names_endpoint,
     pieces_of,
     raw_path_steps,
     starts_with_literal,
@@ -75,7 +76,54 @@ def recognise(evaluator: Evaluator, node: cst.Call, scope: Scope, order: int) ->
     """What `node` sends to SendGrid (verb, steps, run-time reason, key), None when nothing."""
     function = evaluator.value(node.func, scope, order)
     recogniser = _BY_KIND.get(type(function))
-    return recogniser(evaluator, function, node, scope, order) if recogniser else None
+    found = recogniser(evaluator, function, node, scope, order) if recogniser else None
+    if found is None and (function is None or isinstance(function, Imported)):
+        found = _url_with_verb(evaluator, node, scope, order)
+    return found
+
+
+# Keywords that name the HTTP method of a request helper another package provides.
+_METHOD_KEYWORDS = ("method", "http_method", "verb", "request_method", "http_verb")
+
+
+def _url_with_verb(evaluator: Evaluator, node: cst.Call, scope: Scope,
+                   order: int) -> Request | None:
+    """A call of a function nothing is known about (another package's request helper, a task
+    framework's wrapper) that is given a whole SendGrid URL and says the HTTP method: a keyword
+    such as `http_method=HTTPMethod.GET` or `method="POST"`, a first argument `"PUT"` before
+    the URL, or the callee's name (`fetch.get_json(url)`). Without a method the URL's string
+    is left to the safety net (`endpoint_strings.py`)."""
+    if any(arg.star for arg in node.args) or isinstance(
+            evaluator.value(node, scope, order), UrlRequest):  # made here, sent elsewhere
+        return None
+    positional = [arg.value for arg in node.args if arg.keyword is None]
+    keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
+    urls = [n for n in (*positional, *keywords.values())
+            if (v := evaluator.value(n, scope, order)) is not None
+            and isinstance(v, Str) and (path := api_path(v.pieces)) is not None
+            and names_endpoint(path)]
+    if len(urls) != 1:
+        return None
+    url = evaluator.value(urls[0], scope, order)
+    method = next((_verb_of(evaluator, keywords[k], scope, order) for k in _METHOD_KEYWORDS
+                   if k in keywords), None)
+    if method is None and len(positional) >= 2 and positional[1] is urls[0]:
+        method = _verb_of(evaluator, positional[0], scope, order)
+    if method is None and (positional[:1] == urls[:1] or "url" in keywords):
+        name = node.func.attr.value if isinstance(node.func, cst.Attribute) else (
+            node.func.value if isinstance(node.func, cst.Name) else "")
+        named = _VERBS_BY_NAME.fullmatch(name)
+        method = named.group(1).lower() if named is not None else None
+    return _plain_request(method, url, UNKNOWN_KEY) if method else None
+
+
+def _verb_of(evaluator: Evaluator, node: cst.BaseExpression, scope: Scope,
+             order: int) -> str | None:
+    """An HTTP method written as a string or as an enum member (`HTTPMethod.GET`)."""
+    text = literal_text(evaluator.value(node, scope, order))
+    if text is None and isinstance(node, cst.Attribute):
+        text = node.attr.value
+    return text.lower() if text and text.lower() in VERBS else None
 
 
 # ------------------------------------------------------------------------- the official client
@@ -275,19 +323,27 @@ _VERBS_BY_NAME = re.compile(r"_*(?:api_|http_|do_|make_|send_)?(get|post|put|pat
 def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call, scope: Scope,
                       order: int) -> Request | None:
     """`self.request_api("PUT", "/v3/marketing/contacts")`, `self._get(path)`: a method the
-    class inherits from another package, on a class whose base URL attribute is SendGrid's.
+    class inherits from another package, on a class whose base URL attribute is SendGrid's;
+    also `self._http.post("/templates")`, a request method of an HTTP client the class holds
+    (made by a base class or a helper of another module) with a path relative to that base.
 
     The method comes from a literal first argument (the path is then the second) or from the
     helper's name (`_get`, `post_json`: the path is the first argument).
     """
-    if not isinstance(func.value, cst.Name):
+    holder = func.value
+    held = isinstance(holder, cst.Attribute) and func.attr.value in HTTP_SESSION_METHODS
+    if held:  # `self._http.post("/templates")`: a client the class holds
+        holder = holder.value
+    if not isinstance(holder, cst.Name):
         return None
-    owner = scope.instance_class(func.value.value)
-    if owner is None:
+    owner = scope.instance_class(holder.value)
+    if owner is None or (held and not _made_here(owner, func.value)):
         return None
     base: Value = None
     for attribute in BASE_URL_ATTRIBUTES:
         base = evaluator.class_attribute_of(owner, attribute)
+        if base is None:
+            base = evaluator.class_attribute_of(owner, "_" + attribute)
         # on SendGrid's API host, with or without a path (`https://api.sendgrid.com`)
         if isinstance(base, Str) and api_path(base.pieces + ("/v3",)) is not None:
             break
@@ -308,8 +364,23 @@ def _inherited_helper(evaluator: Evaluator, func: cst.Attribute, node: cst.Call,
         return None
     if not isinstance(target, Str):
         return None
+    if held and not (target.pieces and isinstance(target.pieces[0], str)
+                     and target.pieces[0].startswith("/")):
+        return None  # a held client's path is absolute (`self.config.get("api_key")` is not)
     url = Str(join_base(base.pieces, target.pieces, False))
     return _plain_request(method, url, UNKNOWN_KEY)
+
+
+def _made_here(owner: Scope, held: cst.BaseExpression) -> bool:
+    """Whether the class makes the client it holds in `self.<name>` (a constructor, a factory,
+    or a base class of another module that sets it), rather than only taking one in (a test
+    double, a client for another service): only a client the class makes is taken to use the
+    class's base URL."""
+    assert isinstance(held, cst.Attribute)
+    bindings = owner.attributes.get(held.attr.value, [])
+    if not bindings:
+        return bool(owner.bases)
+    return any(isinstance(b.node, (cst.Call, cst.Await)) for b in bindings)
 
 
 def _plain_request(method: str | None, url: Value, key: str, path_only: bool = False,

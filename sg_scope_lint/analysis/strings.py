@@ -201,3 +201,12 @@ def starts_with_literal(steps: tuple[Step, ...]) -> bool:
 def raw_path_steps(path: tuple[Segment, ...]) -> tuple[Step, ...]:
     """Steps for a request made with a full path: no implied version, the path as written."""
     return (Step(StepKind.VERSION, ()), Step(StepKind.UNDERSCORE, path))
+
+
+def names_endpoint(path: tuple[Segment, ...]) -> bool:
+    """More than a base: a segment after the version (`/v3/...`) or the v2 `/api/`."""
+    text = "".join(p if isinstance(p, str) else "{}" for p in path)
+    segments = [s for s in text.split("?")[0].split("/") if s]
+    if segments and segments[0] in ("v2", "v3", "api"):
+        segments = segments[1:]
+    return bool(segments)

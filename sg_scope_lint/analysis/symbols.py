@@ -309,6 +309,18 @@ class Scope:
 
 
 @dataclass(slots=True)
+class Loop:
+    """`for name in iterable:` in `scope`; the calls with an order in (`start`, `end`) are in
+    its body."""
+
+    name: str
+    iterable: cst.BaseExpression
+    scope: Scope
+    start: int
+    end: int = 1 << 62
+
+
+@dataclass(slots=True)
 class PendingCall:
     node: cst.Call
     scope: Scope

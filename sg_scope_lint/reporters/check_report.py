@@ -1,9 +1,11 @@
 """Render a key check (`sg-scope-lint check`) as text lines, one JSON object, or a CI format.
 
 The CI formats (SARIF, GitHub annotations, Markdown) show the check's coded findings
-(`findings.check_findings`), so `check` and `scan` share their renderers. Text: one `place: severity: message` line per finding, so editors and CI logs link to it;
-findings about a call point at the call, findings about a granted scope at its line in the key
-config. Then one summary line per key and a total.
+(`findings.check_findings`), so `check` and `scan` share their renderers. Text: one
+`place: CODE message` line per finding, as flake8 prints them, in file, line and column order,
+so editors and CI logs link to it: findings about a call point at the call, findings about a
+granted scope at its line in the key config. Then notes (scopes held back, calls no key is
+known for), one summary line per key and a total.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .. import codes
 from ..types import (
     CheckResult,
     Doubt,
@@ -24,8 +27,13 @@ from ..types import (
     Unattributed,
 )
 from . import github_report, markdown_report, sarif_report
+from .text_report import finding_line
 
 CHECK_FORMATS = ("text", "json", "sarif", "github", "markdown")
+# The coded findings of an uncertain call (`keycheck._doubts`): their text line says how to
+# settle it.
+_UNCERTAIN_CODES = frozenset({codes.FILE_NOT_ANALYSED.code, codes.UNRESOLVED_CALL.code,
+                              codes.UNKNOWN_ENDPOINT.code})
 
 
 def render_check(fmt: str, check: CheckResult, result: ScanResult,
@@ -38,23 +46,35 @@ def render_check(fmt: str, check: CheckResult, result: ScanResult,
         return github_report.render_findings(findings)
     if fmt == "markdown":
         return markdown_report.render_summary(result, findings)
-    return render(check, fmt)
+    return render_json(check) if fmt == "json" else render_text(check, findings)
 
 
-def render(check: CheckResult, fmt: str) -> str:
-    return render_json(check) if fmt == "json" else render_text(check)
-
-
-def render_text(check: CheckResult) -> str:
-    out: list[str] = []
+def render_text(check: CheckResult, findings: Sequence[Finding]) -> str:
+    """The coded lines, each uncertain call's line ending with the annotation that settles it;
+    then notes: held-back scopes, unattributed calls, and uncertain calls no coded line shows
+    (a key-creating call with computed scopes)."""
+    settles: dict[tuple[Location, str], list[Doubt]] = {}
+    for doubt in check.doubts:
+        settles.setdefault((doubt.location, doubt.chain), []).append(doubt)
+    out = []
+    for finding in findings:
+        line = finding_line(finding)
+        level = finding.level
+        if level is not None and level is not codes.BY_CODE[finding.code].level:  # --strict
+            line += f" ({level.value} under --strict)"
+        if finding.code in _UNCERTAIN_CODES:
+            waiting = settles.get((finding.location, finding.chain))
+            if waiting:
+                line += f"; {_settle(waiting.pop(0))}"
+        out.append(line)
+    unsettled = sorted((doubt for waiting in settles.values() for doubt in waiting),
+                       key=lambda doubt: (doubt.location, doubt.reason))
     config = check.config.file
     for verdict in check.keys:
-        out += _key_lines(verdict, config, check.excess_severity)
+        out += _held_back(verdict, config)
     out += [_unattributed(unattributed, config) for unattributed in check.unattributed]
-    for doubt in check.doubts:
-        out.append(f"{doubt.location}: note: uncertain call, its scopes are not known: "
-                   f"{doubt.reason}{_chain(doubt)}; {_settle(doubt)}")
-    out += [_problem(problem, config) for problem in check.problems]
+    out += [f"{doubt.location}: note: uncertain call, its scopes are not known: "
+            f"{doubt.reason}{_chain(doubt)}; {_settle(doubt)}" for doubt in unsettled]
     if out:
         out.append("")
     for verdict in check.keys:
@@ -66,26 +86,13 @@ def render_text(check: CheckResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _key_lines(verdict: KeyVerdict, config: str, excess: Severity) -> list[str]:
+def _held_back(verdict: KeyVerdict, config: str) -> list[str]:
     name = f"key '{verdict.key.name}'"
     out = []
-    for missing in verdict.missing:
-        for need in missing.needs:
-            out.append(f"{need.location}: error: {name} lacks {missing.scope} ({need.reason}): "
-                       f"{need.chain}")
-    for unknown in verdict.unknown:
-        hint = (f"; did you mean {' or '.join(repr(s) for s in unknown.suggestions)}?"
-                if unknown.suggestions else " (not in the scope catalogue)")
-        out.append(f"{_at(config, unknown.scope.line)}: error: {name} lists unknown scope "
-                   f"'{unknown.scope.name}'{hint}")
-    for scope in verdict.excess:
-        out.append(f"{_at(config, scope.line)}: {excess.value}: {name} grants {scope.name}, "
-                   "which no call needs")
     for held in verdict.held_back:
         out.append(f"{_at(config, held.scope.line)}: note: {name} grants {held.scope.name}, which "
                    "no resolved call needs; not called excess, as these calls may need it:")
         out += [f"    {doubt.location}: {doubt.reason}{_chain(doubt)}" for doubt in held.doubts]
-    out += [_problem(problem, config) for problem in verdict.problems]
     return out
 
 
@@ -115,10 +122,6 @@ def _counts(check: CheckResult) -> tuple[int, int]:
     errors += sum(p.severity is Severity.ERROR for p in problems)
     warnings = (0 if strict else excess) + sum(p.severity is Severity.WARNING for p in problems)
     return errors, warnings
-
-
-def _problem(problem: KeyProblem, config: str) -> str:
-    return f"{_at(config, problem.line)}: {problem.severity.value}: {problem.message}"
 
 
 def _at(file: str, line: int) -> str:
