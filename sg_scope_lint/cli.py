@@ -29,9 +29,14 @@ from .discover import discover_tree, display_path
 from .engine import scan_files
 from .errors import ConfigError, RulesError, SgScopeLintError
 from .explain import explain
+from .keyannotations import apply_key_marks
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
+from .keyinit import initial_keys, render_terraform, render_yaml
 from .keywrite import plan, rewrite, unified_diff
+from .livekey import DEFAULT_ENV as LIVE_ENV
+from .livekey import DEFAULT_HOST as LIVE_HOST
+from .livekey import live_key_config
 from .paths import anchor_pattern, default_path, has_table, notes, pyproject_candidates, tree
 from .projects import Project, base_config, check_single, split, start_folder
 from .reporters import FORMATS
@@ -45,6 +50,7 @@ from .suppress import shown
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEFAULT_KEY_CONFIG = "sendgrid-key.yaml"
 PROGRESS_AFTER = 1.0  # seconds a scan runs before its progress counter is shown
 
 
@@ -115,14 +121,34 @@ def _parser() -> argparse.ArgumentParser:
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
     check.add_argument("--format", choices=CHECK_FORMATS, default="text")
     check.add_argument("--strict", action="store_true", help="excess scopes are errors too")
+    check.add_argument("--live", nargs="?", const=LIVE_ENV, default=None, metavar="ENV_VAR",
+                       help="compare with the scopes the deployed key holds, asking SendGrid "
+                            f"(GET /v3/scopes) with the key in ENV_VAR (default: {LIVE_ENV}); "
+                            "the key is never printed")
+    check.add_argument("--live-host", default=LIVE_HOST, metavar="URL",
+                       help=f"SendGrid's API host for --live (default: {LIVE_HOST}; EU: "
+                            "https://api.eu.sendgrid.com)")
     check_known = check.add_mutually_exclusive_group()
     check_known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
                              help="report only findings not recorded in FILE; list the ones gone")
     check_known.add_argument("--write-baseline", type=Path, default=None, metavar="FILE",
                              help="record today's findings in FILE, then report against it")
-    check.add_argument("--write", action="store_true",
-                       help="rewrite an sg-scope-lint key config to the scopes the code needs, "
-                            "printing the diff")
+    rewriting = check.add_mutually_exclusive_group()
+    rewriting.add_argument("--write", action="store_true",
+                           help="rewrite an sg-scope-lint key config to the scopes the code "
+                                "needs, printing the diff")
+    rewriting.add_argument("--diff", action="store_true",
+                           help="print the diff --write would make; write nothing")
+
+    init = commands.add_parser("init", parents=[common], help="write the first key config: the "
+                               "scopes each key the code uses needs")
+    init.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                      help="the key config to write (default: key-config in "
+                           "[tool.sg-scope-lint], else sendgrid-key.yaml in the project "
+                           "folder); '-' prints it")
+    init.add_argument("--terraform", action="store_true",
+                      help="print sendgrid_api_key resources to paste into Terraform instead")
+    init.add_argument("--force", action="store_true", help="replace an existing key config")
 
     diff = commands.add_parser("diff", help="the scopes added or dropped between two manifests")
     diff.add_argument("old", type=Path, metavar="OLD_MANIFEST")
@@ -142,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID|SGSxxx")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
-    for command in (scan, manifest, check, diff, rules, listing, validate, explain):
+    for command in (scan, manifest, check, init, diff, rules, listing, validate, explain):
         command.set_defaults(command_parser=command)  # whose usage an unknown option shows
     return parser
 
@@ -171,7 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _recorded(arguments, args, config)
         return _command(args, config)
     except SgScopeLintError as error:
-        _err(f"sg-scope-lint: error: {error}")
+        for line in str(error).splitlines():  # a file's every problem, one line each
+            _err(f"sg-scope-lint: error: {line}")
         return EXIT_ERROR
 
 
@@ -192,7 +219,7 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return _validate(args.files)
     if args.command == "diff":
         return _diff(args)
-    if args.command in ("scan", "manifest", "check"):
+    if args.command in ("scan", "manifest", "check", "init"):
         return _per_project(args, config)
     if args.command == "explain" and is_code(args.query):
         _out(render_code(args.query, args.format))
@@ -228,6 +255,10 @@ def _per_project(args: argparse.Namespace, config: Config) -> int:
     projects = _projects(args, config)
     if args.command == "scan":
         return _scan(args, projects)
+    if args.command == "init":  # one key config, written for one project
+        check_single(projects, "init writes one project's key config; run it once per project")
+        (project,) = projects
+        return _init(args, project.config, _ruleset(args, project.config), project.files)
     if args.command == "manifest":
         if args.output is not None:
             check_single(projects, "--output names one manifest; run once per project")
@@ -241,7 +272,7 @@ def _per_project(args: argparse.Namespace, config: Config) -> int:
 
 
 def _has_key_config(args: argparse.Namespace, config: Config) -> bool:
-    if args.key_config or config.key_config:
+    if args.live is not None or args.key_config or config.key_config:
         return True
     _err(f"sg-scope-lint: note: {display_path(config.root)}: no key config; not checked")
     return False
@@ -256,8 +287,8 @@ def _replayable(args: argparse.Namespace) -> bool:
         return False
     if args.command == "scan":
         return args.write_baseline is None
-    if args.command == "check":
-        return args.write_baseline is None and not args.write
+    if args.command == "check":  # --live asks SendGrid: its answer may change at any time
+        return args.write_baseline is None and not args.write and args.live is None
     return args.command == "manifest" and (args.check or str(args.output) == "-")
 
 
@@ -473,7 +504,7 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet,
         _err(f"{error.location}: error: {error.message}")
     key_config_path = args.key_config or config.key_config
     key_config = read_key_config(key_config_path) if key_config_path else None
-    needed = manifest_module.build(result, key_config, os.fspath(config.root))
+    needed = manifest_module.build(apply_key_marks(result), key_config, os.fspath(config.root))
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
@@ -505,16 +536,25 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet,
 def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
            files: Sequence[Path]) -> int:
     path: Path | None = args.key_config or config.key_config
-    if path is None:
+    if args.live is not None:  # the deployed key, asked of SendGrid: there is no file to edit
+        if args.write or args.diff:
+            raise ConfigError("--live compares with the deployed key; --write and --diff edit "
+                              "a key config file")
+        text, key_config = "", live_key_config(args.live, args.live_host)
+    elif path is None:
         raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
                           "[tool.sg-scope-lint]")
-    text = read_key_text(path)  # before the scan, so a broken key config fails at once
-    key_config = parse_key_config(text, display_path(path))
+    else:
+        # Read before the scan, so a broken key config fails at once. A folder is Terraform,
+        # which --write refuses, so it has no text to rewrite.
+        text = "" if path.is_dir() else read_key_text(path)
+        key_config = read_key_config(path) if path.is_dir() else parse_key_config(
+            text, display_path(path), path)
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset, files)
-    check = compare(result, key_config, ruleset.catalogue)
-    if args.write:
-        check = _write(path, text, key_config, check, result, ruleset, args.format)
+    result = apply_key_marks(_run(args, config, ruleset, files))
+    check = compare(result, key_config, ruleset.catalogue, args.strict)
+    if (args.write or args.diff) and path is not None:
+        check = _write(path, text, key_config, check, result, ruleset, args)
     found = tuple(shown(findings.check_findings(check, result), config.select, config.ignore))
     check, result = findings.only_check(check, found), findings.only(result, found)
     if args.write_baseline:
@@ -532,16 +572,48 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
             else render_check(args.format, check, result, found))
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
-    return EXIT_FINDINGS if check.failed(args.strict) and not args.exit_zero else EXIT_CLEAN
+    return EXIT_FINDINGS if check.failed() and not args.exit_zero else EXIT_CLEAN
+
+
+def _init(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+          files: Sequence[Path]) -> int:
+    """Write the first key config from the code (or print it, or print Terraform)."""
+    target: Path = args.output or config.key_config or config.root / DEFAULT_KEY_CONFIG
+    where = display_path(target)
+    if not args.terraform and str(target) != "-" and target.exists() and not args.force:
+        raise ConfigError(f"{where} exists: `sg-scope-lint check --write` brings it up to date "
+                          "(or pass --force to replace it)")
+    result = apply_key_marks(_run(args, config, ruleset, files))
+    for error in result.errors:
+        _err(f"{error.location}: error: {error.message}")
+    if result.errors:
+        _err(f"{where}: not written: {len(result.errors)} file(s) could not be analysed")
+        return EXIT_ERROR
+    keys, uncertain = initial_keys(result, ruleset.catalogue)
+    if not keys:
+        _err("sg-scope-lint: no call needs a scope; no key config written")
+        return EXIT_FINDINGS
+    if args.terraform:
+        _out(render_terraform(keys, uncertain))
+        return EXIT_CLEAN
+    text = render_yaml(keys, uncertain)
+    if str(target) == "-":
+        _out(text)
+        return EXIT_CLEAN
+    manifest_module.write_atomic(target, text)
+    _err(f"{where}: written ({len(keys)} key(s)); `sg-scope-lint check` compares the code with "
+         "it")
+    return EXIT_CLEAN
 
 
 def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,
-           ruleset: RuleSet, fmt: str) -> CheckResult:
-    """Rewrite the key config to the planned scopes, print the diff, and check the new file.
+           ruleset: RuleSet, args: argparse.Namespace) -> CheckResult:
+    """Rewrite the key config to the planned scopes, print the diff, and check the new file;
+    with --diff, print the diff only and check the file as it is.
 
-    In JSON mode the diff and notes go to stderr, so stdout stays one JSON document.
+    In any format but text the diff and notes go to stderr, so stdout stays one document.
     """
-    say = _out if fmt == "text" else lambda message: sys.stderr.write(redact(message))
+    say = _out if args.format == "text" else lambda message: sys.stderr.write(redact(message))
     shown = key_config.file
     plans = plan(check)
     new = rewrite(text, key_config, plans)  # refuses SendGrid bodies and Terraform
@@ -554,9 +626,12 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
     if new == text:
         say(f"{shown}: already lists the scopes the code needs; nothing written\n")
         return check
+    if args.diff:
+        say(unified_diff(text, new, shown))
+        return check
     manifest_module.write_atomic(path, new)
     say(unified_diff(text, new, shown))
-    return compare(result, parse_key_config(new, shown), ruleset.catalogue)
+    return compare(result, parse_key_config(new, shown), ruleset.catalogue, check.strict)
 
 
 def _describe_baseline(path: Path, split: baseline.Split, command: str) -> None:

@@ -5,7 +5,8 @@ annotations. Each code has a section in docs/codes.md (tests/test_codes.py check
 A code, once released, keeps its meaning: a retired code is removed, never reused; SARIF
 alerts and baselines are keyed by it. `level` is how the CI formats show it (SARIF level,
 GitHub `::error`/`::warning`); every level fails `scan` alike. The 2xx codes are the findings
-of `check`; which of them fail it (the errors, and SGS203 with --strict) is the CLI's choice.
+of `check`; its errors fail it. A finding may carry its own level (SGS203 is an error under
+`check --strict`): `level_of` says which applies.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .types import Level
+from .types import Finding, Level
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ UNKNOWN_SCOPE = Code(
     "SGS202", "unknown-scope", "key '{key}' lists `{scope}`, not a SendGrid scope{hint}",
     Level.ERROR,
 )
-# A warning: `check --strict` fails on it, and that is the exit code's business.
+# A warning; under `check --strict` each finding is an error (`Finding.level`).
 EXCESS_SCOPE = Code("SGS203", "excess-scope", "key '{key}' grants `{scope}`, which no call needs")
 BILLING_SCOPE_SHARED = Code("SGS204", "billing-scope-shared", "{detail}", Level.ERROR)
 SECRET_IN_KEY_CONFIG = Code(
@@ -100,6 +101,11 @@ CODES: tuple[Code, ...] = (
 )
 
 BY_CODE: dict[str, Code] = {code.code: code for code in CODES}
+
+
+def level_of(finding: Finding) -> Level:
+    """How loud a finding is: its own level if it has one, else its code's."""
+    return finding.level or BY_CODE[finding.code].level
 
 
 def is_code(text: str) -> bool:

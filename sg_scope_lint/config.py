@@ -83,11 +83,20 @@ def parse_config(pyproject: Path) -> Config:
         message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
         raise ConfigError(f"malformed TOML: {message}", file=display,
                           line=int(where.group(1)) if where else 0) from None
-    base = pyproject.parent
     table: dict[str, Any] = document.get("tool", {}).get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
     table_line = _line_of_table(text)
+    try:
+        return _config(table, text, display, pyproject, table_line)
+    except ConfigError as first:
+        _check_shape(table, text, display, table_line)  # every problem, when the schema sees them
+        raise first from None
+
+
+def _config(table: dict[str, Any], text: str, display: str, pyproject: Path,
+            table_line: int) -> Config:
+    base = pyproject.parent
     values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST,
                               "root": base}
     for key, value in table.items():
@@ -117,6 +126,19 @@ def parse_config(pyproject: Path) -> Config:
         else:
             values[field_name] = base / checked
     return Config(**values)
+
+
+def _check_shape(table: dict[str, Any], text: str, display: str, table_line: int) -> None:
+    """The table against its shipped JSON Schema: every problem at once, each at its line."""
+    from .errors import combined
+    from .schemacheck import problems
+
+    found = problems(table, "pyproject")
+    if found:
+        raise combined([ConfigError(message, file=display,
+                                    line=_line_of_key(text, key.split(".")[0].split("[")[0],
+                                                      table_line),
+                                    key=f"tool.{TABLE}.{key}") for _, key, message in found])
 
 
 def _line_of_table(text: str) -> int:

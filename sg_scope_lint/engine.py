@@ -91,6 +91,7 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
     A string that names an endpoint (`RawCall.named`) is reported as unresolved unless a
     request accounts for it: one on its line, or one of this file or of `sent` (the paths the
     project's requests send to) whose path it is or begins."""
+    from .narrow import narrowed
     from .resolve import resolve
 
     matches: list[Match] = []
@@ -108,7 +109,7 @@ def report_calls(path: str, raw_calls: Iterable[RawCall], ruleset: RuleSet,
         elif isinstance(outcome, Match):
             matches.append(outcome)
         elif isinstance(outcome, Unresolved):
-            unresolved.append(outcome)
+            unresolved.append(narrowed(outcome, raw, ruleset) if outcome is resolved else outcome)
         else:
             unknown.append(outcome)
     lines = {raw.location.line for raw in requests}

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 
 class SgScopeLintError(Exception):
-    """An input problem the user must fix; the message names the file, line and key."""
+    """An input problem the user must fix; the message names the file, line and key.
+
+    `followers` are further problems of the same file, found in the same run (see
+    `combined`): each is shown on a line of its own, so one run reports them all.
+    """
+
+    followers: tuple[SgScopeLintError, ...] = ()
 
     def __init__(self, message: str, *, file: str = "", line: int = 0, key: str = "") -> None:
         self.message = message
@@ -29,7 +35,17 @@ class SgScopeLintError(Exception):
         if where and self.line:
             where = f"{where}:{self.line}"
         key = f"{self.key}: " if self.key else ""
-        return f"{where}: {key}{self.message}" if where else f"{key}{self.message}"
+        one = f"{where}: {key}{self.message}" if where else f"{key}{self.message}"
+        return "\n".join([one, *map(str, self.followers)])
+
+
+def combined(errors: list[SgScopeLintError]) -> SgScopeLintError:
+    """The first of several problems (in line order), carrying the others: raised once, shown
+    as one line each."""
+    ordered = sorted(errors, key=lambda e: (e.line, e.key, e.message))
+    first = ordered[0]
+    first.followers = tuple(ordered[1:])
+    return first
 
 
 class ConfigError(SgScopeLintError):

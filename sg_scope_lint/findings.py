@@ -24,6 +24,7 @@ from .types import (
     GrantedScope,
     HardCodedKey,
     KeyProblem,
+    Level,
     Location,
     MissingScopes,
     ProblemKind,
@@ -80,7 +81,7 @@ def key_config_findings(check: CheckResult) -> list[Finding]:
     for verdict in check.keys:
         name = verdict.key.name
         out += [unknown_scope_finding(unknown, name, config) for unknown in verdict.unknown]
-        out += [excess_finding(scope, name, config) for scope in verdict.excess]
+        out += [excess_finding(scope, name, config, check.strict) for scope in verdict.excess]
         out += [problem_finding(problem, config, name) for problem in verdict.problems]
     out += [problem_finding(problem, config) for problem in check.problems]
     return sorted(out)
@@ -189,9 +190,12 @@ def unknown_scope_finding(unknown: UnknownScope, key: str, key_config: str) -> F
                    unknown.scope.name)
 
 
-def excess_finding(scope: GrantedScope, key: str, key_config: str) -> Finding:
+def excess_finding(scope: GrantedScope, key: str, key_config: str,
+                   strict: bool = False) -> Finding:
+    """SGS203, a warning; an error under `check --strict`, so every format says what fails."""
     return Finding(Location(key_config, scope.line, 0), codes.EXCESS_SCOPE.code,
-                   codes.EXCESS_SCOPE.message(key=key, scope=scope.name), scope.name)
+                   codes.EXCESS_SCOPE.message(key=key, scope=scope.name), scope.name,
+                   Level.ERROR if strict else None)
 
 
 def problem_finding(problem: KeyProblem, key_config: str, key: str = "") -> Finding:

@@ -3,7 +3,7 @@
 Every call (matched to a rule, or resolved by a `# sg-scope:` annotation) goes to one key: the key whose `env` is the variable or setting the call's
 client reads its key from, else the default key (the call is then *unattributed*). Per key:
 - missing: needed by a call, not granted (error, with every call site);
-- excess: granted, needed by no call (warning), unless an uncertain call could need it (an
+- excess: granted, needed by no call (warning; an error when strict), unless an uncertain call could need it (an
   unresolved call, an unknown endpoint, an unreadable file, a key-creating call whose scopes
   are computed): then it is *held back*, naming those calls;
 - unknown: a name not in the scope catalogue (error, with close matches);
@@ -44,17 +44,24 @@ from .types import (
 AUTOMATIC, BILLING, SEPARATE_KEY = "automatic", "billing", "separate_key"
 
 def key_for(call_key: str, config: KeyConfig) -> tuple[ConfiguredKey | None, bool]:
-    """The configured key a call uses, and whether its `env` named it (False: the default)."""
+    """The configured key a call uses, and whether its `env` (or, for a `# sg-scope-key:`
+    comment, its name) named it (False: the default)."""
     for key in config.keys:
         if key.env and key.env == call_key:
+            return key, True
+    for key in config.keys:
+        if call_key and key.name == call_key:
             return key, True
     return config.default, False
 
 
-def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue) -> CheckResult:
-    """Check every configured key against the calls that use it."""
+def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue,
+            strict: bool = False) -> CheckResult:
+    """Check every configured key against the calls that use it; `strict` makes excess scopes
+    errors (every format shows them so, and they fail the check)."""
     needs: dict[str, list[Need]] = {key.name: [] for key in config.keys}
     unattributed: list[Unattributed] = []
+    unplaced: list[Doubt] = []  # calls tied to no key (listed as unattributed, not as doubts)
     doubts = list(_doubts(result))
     any_env = any(key.env for key in config.keys)
     calls: list[tuple[Location, str, str, Match | Annotated]] = [
@@ -72,14 +79,18 @@ def compare(result: ScanResult, config: KeyConfig, catalogue: ScopeCatalogue) ->
             doubts.append(doubt)
         if key is not None:
             needs[key.name].extend(found)
+        elif found:  # checked against no key: it may use any, so it holds back what it needs
+            unplaced.append(Doubt(location, chain, "no configured key is tied to this call, "
+                                  "so it may use any of them", "",
+                                  tuple(dict.fromkeys(n.scope for n in found))))
     doubts.sort(key=lambda d: (d.location, d.reason))
     verdicts = tuple(
-        _verdict(key, needs[key.name], [d for d in doubts if _could_use(d, key, config)],
-                 catalogue)
+        _verdict(key, needs[key.name],
+                 [d for d in doubts if _could_use(d, key, config)] + unplaced, catalogue)
         for key in config.keys
     )
     return CheckResult(config, verdicts, tuple(sorted(unattributed, key=lambda u: u.location)),
-                       tuple(doubts), _file_problems(config, unattributed))
+                       tuple(doubts), _file_problems(config, unattributed), strict)
 
 
 def _doubts(result: ScanResult) -> Iterable[Doubt]:
@@ -166,7 +177,7 @@ def _verdict(key: ConfiguredKey, needs: list[Need], doubts: list[Doubt],
             f"key '{key.name}' lists no scopes, which SendGrid treats as Full "
             f"Access; the code needs only {len(required)}: {shown}", key.line))
         return KeyVerdict(key, required, _missing(needs, lacking), unknown=unknown,
-                          problems=tuple(problems), doubts=tuple(doubts))
+                          problems=tuple(problems), doubts=tuple(doubts), needs=tuple(needs))
     granted = set(key.names)
     excess: list[GrantedScope] = []
     held: list[HeldBack] = []
@@ -181,7 +192,7 @@ def _verdict(key: ConfiguredKey, needs: list[Need], doubts: list[Doubt],
             excess.append(scope)
     missing = _missing(needs, {n.scope for n in needs if n.scope not in granted})
     return KeyVerdict(key, required, missing, tuple(excess), tuple(held), unknown,
-                      tuple(problems), tuple(doubts))
+                      tuple(problems), tuple(doubts), tuple(needs))
 
 
 def _missing(needs: list[Need], scopes: set[str]) -> tuple[MissingScope, ...]:

@@ -43,8 +43,14 @@ _SECRET_FIELD = re.compile(r"""(?<![\w.])["']?api_key["']?\s*:""")
 
 
 def read_key_config(path: Path) -> KeyConfig:
-    """Read and validate a key config file; any problem is a `KeyConfigError` naming the place."""
-    return parse_key_config(read_key_text(path), display_path(path))
+    """Read and validate a key config file, or a folder of Terraform; any problem is a
+    `KeyConfigError` naming the place."""
+    if path.is_dir():
+        from .terraform import read_terraform_folder
+
+        file, keys = read_terraform_folder(path, display_path(path))
+        return KeyConfig(file, ConfigFormat.TERRAFORM, keys)
+    return parse_key_config(read_key_text(path), display_path(path), path)
 
 
 def read_key_text(path: Path) -> str:
@@ -62,13 +68,14 @@ def read_key_text(path: Path) -> str:
         raise KeyConfigError("not UTF-8 text", file=display) from None
 
 
-def parse_key_config(text: str, display: str) -> KeyConfig:
-    """The keys a config's text describes; `display` names the file in messages."""
+def parse_key_config(text: str, display: str, path: Path | None = None) -> KeyConfig:
+    """The keys a config's text describes; `display` names the file in messages. `path`, when
+    given, is where the text was read: Terraform evaluates it with the rest of its folder."""
     secret_lines = _secret_lines(text)
     if display.endswith(".tf") or _HCL_BLOCK.search(text):
         from .terraform import read_terraform  # python-hcl2 is loaded only for Terraform
 
-        return KeyConfig(display, ConfigFormat.TERRAFORM, read_terraform(text, display),
+        return KeyConfig(display, ConfigFormat.TERRAFORM, read_terraform(text, display, path),
                          secret_lines)
     data = _load(text, display)
     lines = TextLines(text)
@@ -77,12 +84,13 @@ def parse_key_config(text: str, display: str) -> KeyConfig:
         raise KeyConfigError(f"a key config is a mapping with `scopes:` or `keys:`, found {found}",
                              file=display)
     if "keys" in data:
-        return KeyConfig(display, ConfigFormat.KEYS, _keys_file(data, lines, display), secret_lines)
+        return KeyConfig(display, ConfigFormat.KEYS, _ours(_keys_file, data, lines, display),
+                         secret_lines)
     if any(marker in data for marker in _SENDGRID_MARKERS):
         return KeyConfig(display, ConfigFormat.SENDGRID, _sendgrid_body(data, lines, display),
                          secret_lines)
     if "scopes" in data:
-        return KeyConfig(display, ConfigFormat.SCOPES, _scopes_file(data, lines, display),
+        return KeyConfig(display, ConfigFormat.SCOPES, _ours(_scopes_file, data, lines, display),
                          secret_lines)
     found = ", ".join(sorted(str(key) for key in data)) or "an empty mapping"
     raise KeyConfigError(
@@ -101,6 +109,24 @@ def _load(text: str, display: str) -> Any:
             raise KeyConfigError(f"malformed JSON: {exc.msg}", file=display,
                                  line=exc.lineno) from None
     return load_yaml_text(text, display, KeyConfigError)
+
+
+def _ours(read: Any, data: dict[Any, Any], lines: TextLines,
+          display: str) -> tuple[ConfiguredKey, ...]:
+    """Our format's keys; when it is bad, every problem the shipped JSON Schema finds, each at
+    its line (a good file costs no jsonschema import), else the one problem found."""
+    try:
+        keys: tuple[ConfiguredKey, ...] = read(data, lines, display)
+    except KeyConfigError as first:
+        from .errors import combined
+        from .schemacheck import problems
+
+        found = problems(data, "key-config", lines)
+        if found:
+            raise combined([KeyConfigError(message, file=display, line=line, key=key)
+                            for line, key, message in found]) from None
+        raise first from None
+    return keys
 
 
 def _secret_lines(text: str) -> tuple[int, ...]:

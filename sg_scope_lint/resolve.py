@@ -32,7 +32,7 @@ def resolve(call: RawCall) -> CallSite | Unresolved:
         elif step.kind is StepKind.UNDERSCORE:
             segments.extend(split_segments(step.pieces))
         else:
-            number = _version_number(step)
+            number = version_number(step)
             if number is None:
                 return Unresolved(call.location, "the API version is computed at run time",
                                   call.chain, call.key)
@@ -85,7 +85,7 @@ def _is_version(segment: Segment) -> bool:
     return segment is not VALUE and segment[:1] == "v" and segment[1:].isdigit()
 
 
-def _version_number(step: Step) -> int | None:
+def version_number(step: Step) -> int | None:
     """The version a step sets; no pieces means none (a path written out in full)."""
     if not step.pieces:
         return NO_VERSION

@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import RulesError
+from .errors import RulesError, SgScopeLintError, combined
 from .types import VALUE, CallSite, Confidence, Endpoint, Match, Rule, Unknown, Unresolved
 from .yamlfile import line_of, load_yaml
 
@@ -291,18 +291,82 @@ def load_catalogue(path: Path) -> ScopeCatalogue:
 
 
 def load_rule_file(path: Path, catalogue: ScopeCatalogue) -> list[Rule]:
-    """Read and strictly validate one rules file against the catalogue."""
+    """Read and strictly validate one rules file against the catalogue: its shape against the
+    shipped JSON Schema (`schemas/rules.schema.json`), then what a schema cannot say (scopes
+    in the catalogue, path parameters, duplicates). Every problem of the file is reported in
+    one error, each at its line."""
     display = _display(path)
     data = load_yaml(path, display, RulesError)
-    _expect_mapping(data, display, "a rules file", {"version", "family", "rules"})
-    _check_version(data, display)
-    entries = data.get("rules")
+    try:  # a good file costs no jsonschema import (~0.2 s): it is used to report problems
+        _expect_mapping(data, display, "a rules file", {"version", "family", "rules"})
+        _check_version(data, display)
+        family = data.get("family", path.stem)
+        if isinstance(data.get("rules"), list) and isinstance(family, str):
+            return list(_check_unique([_rule(entry, display, catalogue, family)
+                                       for entry in data["rules"]]))
+    except RulesError as first:
+        _every_problem(path, data, display, catalogue)
+        raise first from None
+    _every_problem(path, data, display, catalogue)
+    raise RulesError("'rules' must be a list of rules", file=display)
+
+
+def _every_problem(path: Path, data: Any, display: str, catalogue: ScopeCatalogue) -> None:
+    """Raise every problem of a rules file found bad, each at its line (schema, then scopes and
+    each rule); return when they add nothing to the first one found (a duplicate)."""
+    from . import schemacheck
+    from .textlines import TextLines
+
+    lines = TextLines(path.read_text(encoding="utf-8"))
+    found: list[SgScopeLintError] = [
+        RulesError(message, file=display, line=line, key=key)
+        for line, key, message in schemacheck.problems(data, "rules", lines)]
+    entries = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        raise RulesError("'rules' must be a list of rules", file=display, line=line_of(data))
+        if found:
+            raise combined(found)
+        return
     family = data.get("family", path.stem)
-    if not isinstance(family, str):
-        raise RulesError("'family' must be a string", file=display, line=line_of(data))
-    return list(_check_unique([_rule(entry, display, catalogue, family) for entry in entries]))
+    shaped = {int(m.group(1)) for e in found if (m := _RULE_INDEX.match(e.key))}
+    rules: list[Rule] = []
+    for index, entry in enumerate(entries):
+        unknown = _unknown_scopes(entry, index, catalogue, display, lines)
+        found += unknown
+        if index in shaped or unknown or not isinstance(family, str):
+            continue
+        try:
+            rules.append(_rule(entry, display, catalogue, family))
+        except RulesError as problem:
+            found.append(problem)
+    if found:
+        raise combined(found)
+
+
+_RULE_INDEX = re.compile(r"^rules\[(\d+)\]")
+
+
+def _unknown_scopes(entry: Any, index: int, catalogue: ScopeCatalogue, display: str,
+                    lines: Any) -> list[SgScopeLintError]:
+    """Each scope name of a rule that is not in the catalogue, at its line, with the closest
+    name the catalogue has."""
+    from .schemacheck import suggestion
+
+    if not isinstance(entry, dict):
+        return []
+    listed: list[tuple[str, Any]] = [("scopes", entry.get("scopes"))]
+    options = entry.get("any_of")
+    listed += [(f"any_of[{n}]", o) for n, o in enumerate(options)] \
+        if isinstance(options, list) else []
+    by_value = entry.get("scopes_by_value")
+    values = by_value.get("values") if isinstance(by_value, dict) else None
+    listed += [(f"scopes_by_value.values.{v}", s) for v, s in values.items()] \
+        if isinstance(values, dict) else []
+    start = line_of(entry)
+    return [RulesError(f"unknown scope '{scope}' (not in the scope catalogue)"
+                       f"{suggestion(scope, catalogue.names())}", file=display,
+                       line=lines.find_or(scope, start), key=f"rules[{index}].{where}")
+            for where, names in listed if isinstance(names, list)
+            for scope in names if isinstance(scope, str) and scope not in catalogue]
 
 
 def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> Rule:
@@ -350,9 +414,8 @@ def _rule(entry: Any, display: str, catalogue: ScopeCatalogue, family: str) -> R
     def scope_list(value: Any, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
             raise fail("must be a list of scope names", key)
-        for scope in value:
-            if scope not in catalogue:
-                raise fail(f"unknown scope '{scope}' (not in the scope catalogue)", key)
+        if any(scope not in catalogue for scope in value):  # `_unknown_scopes` says which
+            raise fail("lists a scope that is not in the scope catalogue", key)
         return tuple(value)
 
     scopes: tuple[str, ...] = ()

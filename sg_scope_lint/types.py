@@ -319,6 +319,10 @@ class Finding:
     code: str
     message: str
     chain: str = ""
+    # How loud this one finding is when it differs from its code's level (an excess scope
+    # under `check --strict` is an error). Not part of equality: a baseline matches findings
+    # whatever their level.
+    level: Level | None = field(default=None, compare=False)
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -508,6 +512,7 @@ class KeyVerdict:
     unknown: tuple[UnknownScope, ...] = ()
     problems: tuple[KeyProblem, ...] = ()
     doubts: tuple[Doubt, ...] = ()
+    needs: tuple[Need, ...] = ()  # every call site behind `required`, by scope and place
 
     @property
     def full_access(self) -> bool:
@@ -533,15 +538,21 @@ class CheckResult:
     unattributed: tuple[Unattributed, ...] = ()
     doubts: tuple[Doubt, ...] = ()
     problems: tuple[KeyProblem, ...] = ()  # about the file as a whole (secrets, attribution)
+    strict: bool = False  # excess scopes are errors (`check --strict`)
 
     @property
     def all_problems(self) -> tuple[KeyProblem, ...]:
         return self.problems + tuple(p for verdict in self.keys for p in verdict.problems)
 
-    def failed(self, strict: bool = False) -> bool:
+    @property
+    def excess_severity(self) -> Severity:
+        """What an excess scope is in every format: an error under --strict, else a warning."""
+        return Severity.ERROR if self.strict else Severity.WARNING
+
+    def failed(self) -> bool:
         """Missing or unknown scopes and error problems fail a check; excess only when strict."""
         return any(
-            verdict.missing or verdict.unknown or (strict and verdict.excess)
+            verdict.missing or verdict.unknown or (self.strict and verdict.excess)
             for verdict in self.keys
         ) or any(problem.severity is Severity.ERROR for problem in self.all_problems)
 
@@ -591,3 +602,6 @@ class RawCall:
     # a framework or the project's code (verb `send`, reported as mail send). Either is
     # reported only when no request of the project accounts for it (`engine.report_calls`).
     named: bool = False
+    # For a dynamic call, the chain steps known before its run-time part (None: none known);
+    # `narrow.py` narrows the scopes it could need by them.
+    prefix: tuple[Step, ...] | None = None

@@ -87,10 +87,11 @@ def test_missing_excess_and_misspelled_scope_then_write(project: Path, capsys) -
 
     code, out, _ = run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--write")
     assert code == 0
-    assert config.read_text() == ("# The app's production key\nscopes:\n  - mail.send\n"
-                                  "  - templates.read\n")
+    assert config.read_text() == (
+        "# The app's production key\nscopes:\n  - mail.send\n  - templates.read  # needed by "
+        "src/app.py:9:12 (GET /v3/templates/{template_id}): sg.client.templates._(tid).get\n")
     assert "--- a/sendgrid-key.yaml\n+++ b/sendgrid-key.yaml\n" in out
-    assert "+  - templates.read\n" in out and "-  - api_keys.delete\n" in out
+    assert "+  - templates.read  # needed by" in out and "-  - api_keys.delete\n" in out
     assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--strict")[0] == 0
 
 
@@ -195,7 +196,8 @@ def test_two_keys_are_each_checked_against_their_own_calls(project: Path, capsys
     assert run(capsys, "src", "--key-config", "keys.yaml", "--write")[0] == 0
     assert (project / "keys.yaml").read_text() == TWO_KEYS.replace(
         "      - marketing.read\n      - mail.send\n",
-        "      - marketing.read\n      - templates.read\n")
+        "      - marketing.read\n      - templates.read  # needed by src/app.py:18:12 "
+        "(GET /v3/templates/{template_id}): marketing.client.templates._(tid).get\n")
 
 
 def test_manifest_has_one_section_per_key(project: Path, capsys) -> None:
@@ -334,4 +336,33 @@ def test_done_when_with_the_bundled_rules(tmp_path: Path, monkeypatch: pytest.Mo
     assert [u["scope"] for u in key["unknown"]] == ["suppresion.bounces.read"]
     assert key["unknown"][0]["suggestions"][0] == "suppression.bounces.read"
     assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--write")[0] == 0
+    assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--strict")[0] == 0
+
+
+COMMENTED_YAML = """\
+# The app's production key
+scopes:
+  # sending
+  - mail.send                # welcome mails
+  - api_keys.delete          # cleanup job
+  - 2fa_required             # set by SendGrid
+# reviewed by ops
+"""
+
+
+def test_write_keeps_comments_and_order_and_says_why_a_scope_is_added(project: Path,
+                                                                        capsys) -> None:
+    config = write(project / "sendgrid-key.yaml", COMMENTED_YAML)
+    code, out, _ = run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--diff")
+    assert code == 1  # the file on disk is still checked as it is
+    assert config.read_text() == COMMENTED_YAML  # --diff shows, never writes
+    assert "-  - api_keys.delete          # cleanup job\n" in out
+    added = ("  - templates.read  # needed by src/app.py:9:12 (GET /v3/templates/{template_id}): "
+             "sg.client.templates._(tid).get\n")
+    assert "+" + added in out
+
+    assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--write")[0] == 0
+    assert config.read_text() == COMMENTED_YAML.replace(
+        "  - api_keys.delete          # cleanup job\n", "").replace(
+        "# reviewed by ops\n", added + "# reviewed by ops\n")
     assert run(capsys, "src", "--key-config", "sendgrid-key.yaml", "--strict")[0] == 0

@@ -119,7 +119,7 @@ def test_github_annotations(project: Path, capsys) -> None:
 def test_markdown_summary_lists_the_check_findings(project: Path, capsys) -> None:
     code, out, _ = run(capsys, "--format", "markdown")
     assert code == 1
-    assert "**3 finding(s)** need attention." in out
+    assert "**3 finding(s)** need attention: 2 error(s), 1 warning(s)." in out
     for heading in ("#### SGS201 scope-not-granted (1)", "#### SGS202 unknown-scope (1)",
                     "#### SGS203 excess-scope (1)"):
         assert heading in out
@@ -208,3 +208,47 @@ def test_every_key_problem_kind_has_a_code_at_its_line() -> None:
     assert [(f.code, f.location.line, f.chain) for f in found] == [
         ("SGS204", 2, "app"), ("SGS205", 2, "app"), ("SGS206", 2, "app"), ("SGS207", 2, "app"),
         ("SGS208", 2, "app"), ("SGS209", 2, "app"), ("SGS202", 4, "mail.sned")]
+
+
+EXCESS_ONLY = "scopes: [mail.send, templates.read, api_keys.delete]\n"
+
+
+def test_strict_makes_excess_an_error_in_text_and_its_summary(project: Path, capsys) -> None:
+    (project / "sendgrid-key.yaml").write_text(EXCESS_ONLY)
+    lenient = run(capsys)[1]
+    assert "sendgrid-key.yaml:1: SGS203 key 'default' grants `api_keys.delete`, which no call " \
+           "needs\n" in lenient
+    assert "sendgrid-key.yaml: 0 error(s), 1 warning(s)" in lenient
+    code, out, _ = run(capsys, "--strict")
+    assert code == 1
+    assert "sendgrid-key.yaml:1: SGS203 key 'default' grants `api_keys.delete`, which no call " \
+           "needs (error under --strict)\n" in out
+    assert "sendgrid-key.yaml: 1 error(s), 0 warning(s)" in out
+
+
+def test_strict_makes_excess_an_error_in_json(project: Path, capsys) -> None:
+    (project / "sendgrid-key.yaml").write_text(EXCESS_ONLY)
+    data = json.loads(run(capsys, "--format", "json")[1])
+    assert data["summary"] == {"errors": 0, "warnings": 1}
+    assert data["keys"][0]["excess"] == [
+        {"scope": "api_keys.delete", "line": 1, "severity": "warning"}]
+    data = json.loads(run(capsys, "--format", "json", "--strict")[1])
+    assert data["summary"] == {"errors": 1, "warnings": 0}
+    assert data["keys"][0]["excess"] == [
+        {"scope": "api_keys.delete", "line": 1, "severity": "error"}]
+
+
+def test_strict_makes_excess_an_error_in_sarif_github_and_markdown(project: Path,
+                                                                   capsys) -> None:
+    (project / "sendgrid-key.yaml").write_text(EXCESS_ONLY)
+    assert placed(validate(run(capsys, "--format", "sarif")[1])) == [
+        ("SGS203", "warning", "sendgrid-key.yaml", 1)]
+    assert placed(validate(run(capsys, "--format", "sarif", "--strict")[1])) == [
+        ("SGS203", "error", "sendgrid-key.yaml", 1)]
+    assert run(capsys, "--format", "github", "--strict")[1].startswith(
+        "::error file=sendgrid-key.yaml,line=1,title=SGS203 excess-scope::")
+    assert run(capsys, "--format", "github")[1].startswith("::warning ")
+    assert "**1 finding(s)** need attention: 0 error(s), 1 warning(s)." in run(
+        capsys, "--format", "markdown")[1]
+    assert "**1 finding(s)** need attention: 1 error(s), 0 warning(s)." in run(
+        capsys, "--format", "markdown", "--strict")[1]

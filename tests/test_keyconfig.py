@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sg_scope_lint.errors import KeyConfigError
-from sg_scope_lint.keyconfig import read_key_config
+from sg_scope_lint.keyconfig import parse_key_config, read_key_config
 from sg_scope_lint.types import ConfigFormat, KeyConfig
 
 # Built at run time so that no file of this repository holds anything shaped like a key.
@@ -108,7 +108,7 @@ ERRORS = {
     "unknown-top-key": ("k.yaml", "scopes: []\nenv: X\n", "env: unknown key", 2),
     "scopes-not-a-list": ("k.yaml", "scopes: mail.send\n", "scopes: must be a list", 1),
     "scope-not-a-string": ("k.yaml", "scopes:\n  - mail.send\n  - 3\n",
-                           "item 2 is not a scope name (found a int)", 2),
+                           "scopes[1]: 3 is not a scope name", 3),
     "null-scopes": ("k.yaml", "scopes:\n", "must be a list", 1),
     "bad-version": ("k.yaml", "version: 2\nscopes: []\n", "version: must be 1", 1),
     "keys-not-a-mapping": ("k.yaml", "keys: [a]\n", "keys: must map", 1),
@@ -179,3 +179,14 @@ def test_errors_never_quote_a_secret(tmp_path: Path, name: str, text: str) -> No
         read_key_config(write(tmp_path, name, text))
     assert SECRET not in str(caught.value)
     assert SECRET[:12] not in str(caught.value)
+
+
+def test_terraform_comments_name_a_resources_env_and_the_one_default() -> None:
+    text = ('# env: SENDGRID_MARKETING_KEY\n# default: true\nresource "sendgrid_api_key" "m" {\n'
+            '  scopes = ["marketing.read"]\n}\n\n// env: SENDGRID_API_KEY\n'
+            'resource "sendgrid_api_key" "t" {\n  scopes = ["mail.send"]\n}\n')
+    keys = parse_key_config(text, "keys.tf").keys
+    assert [(k.name, k.env, k.default) for k in keys] == [
+        ("m", "SENDGRID_MARKETING_KEY", True), ("t", "SENDGRID_API_KEY", False)]
+    with pytest.raises(KeyConfigError, match="both say `# default: true`"):
+        parse_key_config(text.replace("// env", "# default: true\n# env"), "keys.tf")

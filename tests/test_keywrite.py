@@ -39,7 +39,7 @@ def test_plan_keeps_what_is_needed_held_back_or_automatic_and_drops_the_rest() -
     v = verdict(("mail.send", "alerts.read", "typo.read", "2fa_required", "marketing.read"),
                 ("mail.send", "templates.read"), excess=("alerts.read",), unknown=("typo.read",),
                 held=("marketing.read",), doubts=(DOUBT,))
-    assert planned(v).scopes == ("2fa_required", "mail.send", "marketing.read", "templates.read")
+    assert planned(v).scopes == ("mail.send", "2fa_required", "marketing.read", "templates.read")
 
 
 def test_plan_leaves_full_access_that_uncertain_calls_may_use() -> None:
@@ -56,7 +56,8 @@ def test_plan_leaves_a_key_no_call_needs() -> None:
     ("before", "after"),
     [
         pytest.param("# our key\nscopes:\n  - mail.send  # sends\n  - alerts.read\n# end\n",
-                     "# our key\nscopes:\n  - mail.send\n  - templates.read\n# end\n", id="block"),
+                     "# our key\nscopes:\n  - mail.send  # sends\n  - templates.read\n# end\n",
+                     id="block"),
         pytest.param("scopes:\n- alerts.read\n- mail.send", "scopes:\n- mail.send\n- templates.read",
                      id="block-at-eof"),
         pytest.param("version: 1\nscopes: [alerts.read]  # note\n",
@@ -108,3 +109,25 @@ def test_unified_diff_names_the_file() -> None:
     diff = unified_diff("scopes: [a]\n", "scopes: [b]\n", "k.yaml")
     assert diff.splitlines() == ["--- a/k.yaml", "+++ b/k.yaml", "@@ -1 +1 @@", "-scopes: [a]",
                                  "+scopes: [b]"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param("scopes:\n  - b.read  # why b\n  - alerts.read  # old\n# end\n",
+                     "scopes:\n  - b.read  # why b\n  - mail.send  # needed by a.py:3:1 (POST "
+                     "/v3/mail/send)\n# end\n", id="last-dropped"),
+        pytest.param("scopes:\n  - alerts.read\n  - b.read", "scopes:\n  - b.read\n  - mail.send"
+                     "  # needed by a.py:3:1 (POST /v3/mail/send)", id="no-final-newline"),
+        pytest.param("scopes: [b.read, alerts.read]\n", "scopes: [b.read, mail.send]  # needed: "
+                     "mail.send: a.py:3:1 (POST /v3/mail/send)\n", id="flow"),
+        pytest.param("scopes: [b.read, alerts.read]  # ours\n",
+                     "scopes: [b.read, mail.send]  # ours\n", id="flow-with-comment"),
+    ],
+)
+def test_rewrite_keeps_order_and_comments_and_notes_each_added_scope(before: str,
+                                                                      after: str) -> None:
+    config = parse_key_config(before, "k.yaml")
+    why = (("mail.send", "a.py:3:1 (POST /v3/mail/send)"),)
+    new = rewrite(before, config, (KeyPlan("default", ("b.read", "mail.send"), why=why),))
+    assert new == after

@@ -97,3 +97,48 @@ def test_cached_rules_equal_the_yaml_and_follow_its_changes(tmp_path: Path,
     for entry in (tmp_path / ".sg-scope-lint-cache" / "rules").glob("*.json"):
         entry.write_text('{"rules": [{"id": 1}], "catalogue": []}')  # damaged: a miss
     assert load_ruleset(rules, cache_root=tmp_path) == fresh
+
+
+SIX_MISTAKES = """\
+version: 1
+rules:
+  - id: mail-send
+    methd: POST
+    path: /v3/mail/send
+    scopes: [mail.sned]
+    source: docs
+  - id: Templates_Get
+    method: GETT
+    path: /v3/templates
+    scopes: [templates.read]
+    source: docs
+  - id: bounces
+    method: GET
+    path: /v3/suppression/bounces
+    scopes: [templates.raed]
+    source: docs
+    confidence: documentd
+    deprecated: "yes"
+"""
+
+
+def test_every_problem_of_a_rules_file_is_reported_in_one_run_at_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text(SIX_MISTAKES)
+    with pytest.raises(RulesError) as caught:
+        load_rule_file(tmp_path / "bad.yaml", load_catalogue(CASES / "catalogue.yaml"))
+    assert str(caught.value).splitlines() == [
+        "bad.yaml:4: rules[0].methd: unknown key; did you mean 'method'?",
+        ("bad.yaml:6: rules[0].scopes: unknown scope 'mail.sned' (not in the scope catalogue); "
+        "did you mean 'mail.send'?"),
+        ("bad.yaml:8: rules[1].id: 'Templates_Get': ids are kebab-case: lower-case letters, "
+        "digits and dashes"),
+        ("bad.yaml:9: rules[1].method: 'GETT' is not one of GET, POST, PUT, PATCH, DELETE; did "
+        "you mean 'GET'?"),
+        ("bad.yaml:16: rules[2].scopes: unknown scope 'templates.raed' (not in the scope "
+        "catalogue); did you mean 'templates.read'?"),
+        ("bad.yaml:18: rules[2].confidence: 'documentd' is not one of documented, inferred; did "
+        "you mean 'documented'?"),
+        "bad.yaml:19: rules[2].deprecated: must be true or false",
+    ]

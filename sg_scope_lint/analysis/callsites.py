@@ -100,7 +100,7 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
         for sent in each_value.get(pending.ordinal, [request]):
             found.append(RawCall(Location(path, line, col), chain, sent.steps, sent.verb,
                                  sent.dynamic, sent.key, grants, sent.guessed,
-                                 sent.unknown_base))
+                                 sent.unknown_base, prefix=sent.prefix))
     for setting in collector.settings:
         value = evaluator.mail_setting_value(setting.node.value, setting.scope, setting.order)
         if value is None:

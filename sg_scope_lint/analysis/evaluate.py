@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import replace
 
 import libcst as cst
 
@@ -722,7 +723,8 @@ class Evaluator:
         name = self.value(node.args[1].value, scope, order)
         if isinstance(name, Str) and all(piece is not VALUE for piece in name.pieces):
             return attribute_of(target, "".join(p for p in name.pieces if p is not None))
-        return Dynamic("the attribute name is computed at run time (getattr)", target.key)
+        prefix = target.steps if isinstance(target, Chain) else target.prefix
+        return Dynamic("the attribute name is computed at run time (getattr)", target.key, prefix)
 
     def _argument_pieces(self, node: cst.Call, scope: Scope, order: int) -> tuple[Segment, ...]:
         if not node.args:
@@ -774,7 +776,7 @@ def attribute_of(base: Value, name: str) -> Value:
             return None
         return Chain(base.steps + (Step(StepKind.ATTRIBUTE, (name,)),), base.key, base.guessed)
     if isinstance(base, Dynamic):
-        return base
+        return replace(base, verb=name) if name in VERBS else base
     return None
 
 

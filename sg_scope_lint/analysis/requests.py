@@ -30,6 +30,7 @@ from .clients import (
     URLOPEN_FUNCTIONS,
     VERBS,
 )
+from .header_keys import header_key
 from .strings import (
     api_path,
     fill_parameters,
@@ -147,7 +148,8 @@ def _send(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
 def _dynamic(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
              order: int) -> Request | None:
     assert isinstance(function, Dynamic)
-    return Request("", dynamic=function.reason, key=function.key)
+    return Request(function.verb, dynamic=function.reason, key=function.key,
+                   prefix=function.prefix)
 
 
 def _mail_only(evaluator: Evaluator, function: Value, node: cst.Call, scope: Scope,
@@ -248,7 +250,8 @@ def _http(evaluator: Evaluator, method: str | None, node: cst.Call, scope: Scope
         url = evaluator.argument(node, 0, "url", scope, order)
     if session is not None:
         url = Str(join_base(session.base, pieces_of(url), session.urljoin))
-    request = _plain_request(method, url, UNKNOWN_KEY, whole_url_parameter=True)
+    request = _plain_request(method, url, header_key(evaluator, node, scope, order),
+                             whole_url_parameter=True)
     if request is None and evaluator.about_sendgrid_in(scope):
         request = _unknown_base_request(method, url)
     return request

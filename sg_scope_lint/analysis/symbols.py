@@ -71,10 +71,17 @@ class Str:
 
 @dataclass(frozen=True, slots=True)
 class Dynamic:
-    """Something reached from a client whose request cannot be known statically."""
+    """Something reached from a client whose request cannot be known statically.
+
+    `prefix` holds the chain steps known before the run-time part (`getattr(sg.client.suppression,
+    kind)`: `suppression`), so the scopes the request could need can be narrowed; None when
+    nothing is known.
+    """
 
     reason: str
     key: str = ""
+    prefix: tuple[Step, ...] | None = None
+    verb: str = ""  # the request function read off it (`.delete`), when one was
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +220,7 @@ class Request(NamedTuple):
     key: str = ""
     guessed: bool = False
     unknown_base: bool = False  # see `RawCall.unknown_base`
+    prefix: tuple[Step, ...] | None = None  # see `RawCall.prefix`
 
 
 Value = (Imported | Client | Chain | Member | Send | Str | Dynamic | MailOnly | Session

@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .. import codes
 from ..types import (
     CheckResult,
     Doubt,
@@ -29,6 +30,10 @@ from . import github_report, markdown_report, sarif_report
 from .text_report import finding_line
 
 CHECK_FORMATS = ("text", "json", "sarif", "github", "markdown")
+# The coded findings of an uncertain call (`keycheck._doubts`): their text line says how to
+# settle it.
+_UNCERTAIN_CODES = frozenset({codes.FILE_NOT_ANALYSED.code, codes.UNRESOLVED_CALL.code,
+                              codes.UNKNOWN_ENDPOINT.code})
 
 
 def render_check(fmt: str, check: CheckResult, result: ScanResult,
@@ -45,11 +50,31 @@ def render_check(fmt: str, check: CheckResult, result: ScanResult,
 
 
 def render_text(check: CheckResult, findings: Sequence[Finding]) -> str:
-    out = [finding_line(finding) for finding in findings]
+    """The coded lines, each uncertain call's line ending with the annotation that settles it;
+    then notes: held-back scopes, unattributed calls, and uncertain calls no coded line shows
+    (a key-creating call with computed scopes)."""
+    settles: dict[tuple[Location, str], list[Doubt]] = {}
+    for doubt in check.doubts:
+        settles.setdefault((doubt.location, doubt.chain), []).append(doubt)
+    out = []
+    for finding in findings:
+        line = finding_line(finding)
+        level = finding.level
+        if level is not None and level is not codes.BY_CODE[finding.code].level:  # --strict
+            line += f" ({level.value} under --strict)"
+        if finding.code in _UNCERTAIN_CODES:
+            waiting = settles.get((finding.location, finding.chain))
+            if waiting:
+                line += f"; {_settle(waiting.pop(0))}"
+        out.append(line)
+    unsettled = sorted((doubt for waiting in settles.values() for doubt in waiting),
+                       key=lambda doubt: (doubt.location, doubt.reason))
     config = check.config.file
     for verdict in check.keys:
         out += _held_back(verdict, config)
     out += [_unattributed(unattributed, config) for unattributed in check.unattributed]
+    out += [f"{doubt.location}: note: uncertain call, its scopes are not known: "
+            f"{doubt.reason}{_chain(doubt)}; {_settle(doubt)}" for doubt in unsettled]
     if out:
         out.append("")
     for verdict in check.keys:
@@ -91,10 +116,11 @@ def _summary(verdict: KeyVerdict) -> str:
 
 def _counts(check: CheckResult) -> tuple[int, int]:
     problems = check.all_problems
-    errors = sum(len(v.missing) + len(v.unknown) for v in check.keys)
+    excess = sum(len(v.excess) for v in check.keys)
+    strict = check.excess_severity is Severity.ERROR
+    errors = sum(len(v.missing) + len(v.unknown) for v in check.keys) + (excess if strict else 0)
     errors += sum(p.severity is Severity.ERROR for p in problems)
-    warnings = sum(len(v.excess) for v in check.keys)
-    warnings += sum(p.severity is Severity.WARNING for p in problems)
+    warnings = (0 if strict else excess) + sum(p.severity is Severity.WARNING for p in problems)
     return errors, warnings
 
 
@@ -106,6 +132,16 @@ def _chain(doubt: Doubt) -> str:
     return f": {doubt.chain}" if doubt.chain else ""
 
 
+def _settle(doubt: Doubt) -> str:
+    """The annotation that would settle an uncertain call, and what it could need."""
+    if not doubt.chain:  # a file that could not be analysed: no call to annotate
+        return "fix the file so it can be analysed"
+    hint = "`# sg-scope: <the scopes it needs>` on the call settles it"
+    if doubt.could_need is None:
+        return f"{hint}; it could need any scope"
+    return f"{hint}; it could need only {', '.join(doubt.could_need) or 'no scope'}"
+
+
 # ------------------------------------------------------------------------------------ JSON
 
 
@@ -113,7 +149,7 @@ def as_data(check: CheckResult) -> dict[str, Any]:
     errors, warnings = _counts(check)
     return {
         "config": {"file": check.config.file, "format": check.config.format.value},
-        "keys": [_key_data(verdict) for verdict in check.keys],
+        "keys": [_key_data(verdict, check.excess_severity) for verdict in check.keys],
         "unattributed": [
             {**_place(u.location), "call": u.chain, "key": u.key,
              "checked_against": u.checked_against or None}
@@ -129,7 +165,7 @@ def render_json(check: CheckResult) -> str:
     return json.dumps(as_data(check), indent=2) + "\n"
 
 
-def _key_data(verdict: KeyVerdict) -> dict[str, Any]:
+def _key_data(verdict: KeyVerdict, excess: Severity) -> dict[str, Any]:
     key = verdict.key
     return {
         "name": key.name, "env": key.env or None, "default": key.default, "line": key.line,
@@ -141,7 +177,8 @@ def _key_data(verdict: KeyVerdict) -> dict[str, Any]:
                        for n in m.needs]}
             for m in verdict.missing
         ],
-        "excess": [{"scope": s.name, "line": s.line} for s in verdict.excess],
+        "excess": [{"scope": s.name, "line": s.line, "severity": excess.value}
+                   for s in verdict.excess],
         "held_back": [
             {"scope": h.scope.name, "line": h.scope.line,
              "calls": [_doubt_data(d) for d in h.doubts]}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..codes import BY_CODE
+from ..codes import BY_CODE, level_of
 from ..findings import scan_findings
 from ..types import Finding, Level, ScanResult
 
@@ -36,7 +36,7 @@ def annotation(finding: Finding) -> str:
     code = BY_CODE[finding.code]
     properties["title"] = f"{code.code} {code.name}"
     listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
-    return f"::{COMMANDS[code.level]} {listed}::{escape_data(finding.text)}"
+    return f"::{COMMANDS[level_of(finding)]} {listed}::{escape_data(finding.text)}"
 
 
 def escape_data(text: str) -> str:

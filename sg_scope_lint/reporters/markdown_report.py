@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .. import manifest
-from ..codes import BY_CODE
+from ..codes import BY_CODE, level_of
 from ..findings import scan_findings
-from ..types import Finding, ScanResult
+from ..types import Finding, Level, ScanResult
 from .markup import capped, cell, code, code_list, prose
 
 TITLE = "## SendGrid API-key scopes (sg-scope-lint)"
@@ -27,7 +27,9 @@ def render(result: ScanResult) -> str:
 def render_summary(result: ScanResult, findings: Iterable[Finding]) -> str:
     """The summary of a scan and of any findings about it (the scan's own, a check's)."""
     problems = sorted(findings)
-    verdict = (f"**{len(problems)} finding(s)** need attention." if problems
+    errors = sum(level_of(finding) is Level.ERROR for finding in problems)
+    verdict = (f"**{len(problems)} finding(s)** need attention: {errors} error(s), "
+               f"{len(problems) - errors} warning(s)." if problems
                else "No findings: every SendGrid call maps to known scopes.")
     out = [TITLE, "", verdict, ""]
     out += _scopes(result)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import __version__, codedocs
-from ..codes import BY_CODE, CODES, Code
+from ..codes import CODES, Code, level_of
 from ..findings import scan_findings
 from ..types import Finding, ScanResult
 
@@ -81,7 +81,7 @@ def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any
     return {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
-        "level": BY_CODE[finding.code].level.value,
+        "level": level_of(finding).value,
         "message": {"text": finding.text},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {

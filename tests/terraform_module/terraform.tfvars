@@ -1,0 +1,1 @@
+marketing_scopes = ["marketing.read", "asm.groups.read"]
