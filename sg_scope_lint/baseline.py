@@ -18,6 +18,7 @@ from typing import Any
 
 from .codes import BY_CODE
 from .errors import BaselineError
+from .files import JsonProblem, parse_json, read_text
 from .types import Finding
 
 BASELINE_VERSION = 1
@@ -89,16 +90,16 @@ def read(path: Path) -> Baseline:
     damaged file can never pass for an empty one."""
     shown = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise BaselineError("no such baseline file; create it with `--write-baseline FILE` "
                             "(of `sg-scope-lint scan` or `check`)", file=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read the baseline: {exc}", file=shown) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"not valid JSON: {exc.msg}", file=shown, line=exc.lineno) from None
+        data = parse_json(text)
+    except JsonProblem as exc:
+        raise BaselineError(f"not valid JSON: {exc.message}", file=shown, line=exc.line) from None
     return Baseline(_entries(data, shown))
 
 

@@ -3,8 +3,10 @@
 An entry is one module's `ModuleAnalysis` (calls, exports, arguments; rules.py keeps its
 validated rules here too, through `read_entry`/`write_entry`), stored as JSON rather than
 pickle: the cache folder sits in the scanned repository, and loading a pickle from a repository
-you merely lint would run its code. Entries are written to a temporary file and renamed, so
-concurrent runs and interrupts never leave half an entry; an entry that cannot be read is a miss.
+you merely lint would run its code. Entries are sealed (`sealed.Folder`): one this user's tool
+did not write here is a miss, so a committed or crafted entry cannot change a finding. Entries
+are written to a temporary file and renamed, so concurrent runs and interrupts never leave half
+an entry; an entry that cannot be read or decoded is a miss.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ import dataclasses
 import enum
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import __version__, types
 from .analysis import symbols
+from .sealed import Folder
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
@@ -49,7 +50,12 @@ class AnalysisCache:
     """
 
     def __init__(self, root: Path | None) -> None:
-        self.directory = root / CACHE_DIRECTORY / f"v{_FORMAT}" if root is not None else None
+        self.folder = open_folder(root)
+        self.directory = f"v{_FORMAT}" if self.folder is not None else None
+
+    def claim(self) -> str | None:
+        """A warning when the cache folder was not made by this user's tool (see `sealed`)."""
+        return self.folder.claim() if self.folder is not None else None
 
     def lookup(self, data: bytes, shown: str, module: str, is_package: bool,
                facts: object) -> symbols.ModuleAnalysis | None:
@@ -58,24 +64,24 @@ class AnalysisCache:
 
     def store(self, data: bytes, shown: str, module: str, is_package: bool, facts: object,
               analysis: symbols.ModuleAnalysis) -> None:
-        if self.directory is None:
+        if self.folder is None:
             return
         content = _content_key(data, shown, module, is_package)
         imports = {"imports": sorted(analysis.imports), "stars": sorted(analysis.stars)}
-        write_entry(self.directory / "imports" / content[:2] / content, imports)
+        write_entry(self.folder, f"{self.directory}/imports/{content[:2]}/{content}", imports)
         key = self._key(data, shown, module, is_package, facts)
         if key:
-            write_entry(self.directory / key[:2] / f"{key}.json", _encode(analysis))
+            write_entry(self.folder, f"{self.directory}/{key[:2]}/{key}.json", _encode(analysis))
 
     def _key(self, data: bytes, shown: str, module: str, is_package: bool, facts: object) -> str:
         """The entry's key, "" while the module's imports are not known."""
-        if self.directory is None:
+        if self.folder is None:
             return ""
         from .analysis.solver import facts_seen_by
         from .analysis.symbols import ProjectFacts
 
         content = _content_key(data, shown, module, is_package)
-        imports = read_entry(self.directory / "imports" / content[:2] / content)
+        imports = read_entry(self.folder, f"{self.directory}/imports/{content[:2]}/{content}")
         if not isinstance(imports, dict) or not isinstance(facts, ProjectFacts):
             return ""
         names, stars = imports.get("imports"), imports.get("stars")
@@ -83,15 +89,15 @@ class AnalysisCache:
                 and all(isinstance(n, str) for n in (*names, *stars))):
             return ""
         seen = facts_seen_by(facts, module or "__main__", shown, names, stars)
-        digest = hashlib.sha256(content.encode() + b"\0" + _facts_text(seen).encode())
+        digest = hashlib.sha256(content.encode() + b"\0" + _facts_text(seen).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     def get(self, key: str) -> symbols.ModuleAnalysis | None:
-        if self.directory is None:
+        if self.folder is None:
             return None
         try:
-            value = _decode(read_entry(self.directory / key[:2] / f"{key}.json"))
-        except (ValueError, KeyError, TypeError):
+            value = _decode(read_entry(self.folder, f"{self.directory}/{key[:2]}/{key}.json"))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
         return value if isinstance(value, symbols.ModuleAnalysis) else None
 
@@ -99,30 +105,34 @@ class AnalysisCache:
 def _content_key(data: bytes, shown: str, module: str, is_package: bool) -> str:
     digest = hashlib.sha256()
     for part in (__version__, shown, module, str(is_package)):
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")  # non-UTF-8 names
     digest.update(data)
     return digest.hexdigest()
 
 
-def read_entry(path: Path) -> Any:
-    """A cache entry's JSON, or None when it is missing or unreadable (a miss, never an error)."""
+def open_folder(root: Path | None) -> Folder | None:
+    """The project's cache folder, None when caching is off or impossible (no secret)."""
+    if root is None:
+        return None
+    folder = Folder(str(root / CACHE_DIRECTORY))
+    return folder if folder.usable else None
+
+
+def read_entry(folder: Folder, relative: str) -> Any:
+    """A sealed entry's JSON, or None when it is missing, foreign or unreadable (a miss, never
+    an error: deep nesting and huge numbers included)."""
+    text = folder.read(relative)
+    if text is None:
+        return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(text)
+    except (ValueError, RecursionError):
         return None
 
 
-def write_entry(path: Path, data: Any) -> None:
-    """Write an entry through a temporary file and a rename: readers never see half of one.
-    Keys are redacted; a read-only checkout still works, it just does not cache."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(redact(json.dumps(data, separators=(",", ":"))))
-        os.replace(temporary, path)
-    except OSError:
-        return
+def write_entry(folder: Folder, relative: str, data: Any) -> None:
+    """Write a sealed entry, keys redacted (through a temporary file and a rename)."""
+    folder.write(relative, redact(json.dumps(data, separators=(",", ":"))))
 
 
 def _facts_text(facts: object) -> str:

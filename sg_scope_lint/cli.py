@@ -30,13 +30,13 @@ from .explain import explain
 from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
+from .output import guarded
 from .paths import pyproject_candidates
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_explanation, render_list
 from .rules import RuleSet, bundled_rules_dir, load_rule_file, load_ruleset
-from .secrets import redact
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -122,7 +122,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints passes `output.SafeStream` (redacted, escaped)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    return guarded(lambda: _main(arguments))
+
+
+def _main(arguments: list[str]) -> int:
     try:
         args = _parser().parse_args(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
@@ -133,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
         if args.rules:
             config = config.with_overrides(rules=(*config.rules, *args.rules))
-        if _replayable(args):
+        claimed = _claim_cache(args, config)
+        if _replayable(args) and claimed:
             return _recorded(arguments, args, config)
         return _command(args, config)
     except SgScopeLintError as error:
@@ -161,6 +167,17 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return EXIT_CLEAN
     _out(render_list(ruleset.rules, args.format))
     return EXIT_CLEAN
+
+
+def _claim_cache(args: argparse.Namespace, config: Config) -> bool:
+    """Warn once when the cache folder was not made by this user's tool (`sealed.py`); False
+    then, so that the warning is not recorded for replays."""
+    if getattr(args, "no_cache", False):
+        return True
+    warning = AnalysisCache(config.root).claim()
+    if warning is not None:
+        _err(f"sg-scope-lint: warning: {warning}")
+    return warning is None
 
 
 # ------------------------------------------------------------------- recorded runs (quick.py)
@@ -290,12 +307,11 @@ def _progress_bar(done: int, total: int, round_number: int) -> None:
 
 
 def _out(text: str) -> None:
-    """Everything the command prints goes through `redact`: no API key ever reaches a log."""
-    sys.stdout.write(redact(text))
+    sys.stdout.write(text)
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(redact(text) + "\n")
+    sys.stderr.write(text + "\n")
 
 
 def _positive(text: str) -> int:
@@ -396,7 +412,7 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
 
     In JSON mode the diff and notes go to stderr, so stdout stays one JSON document.
     """
-    say = _out if fmt == "text" else lambda message: sys.stderr.write(redact(message))
+    say = _out if fmt == "text" else sys.stderr.write
     shown = key_config.file
     plans = plan(check)
     new = rewrite(text, key_config, plans)  # refuses SendGrid bodies and Terraform

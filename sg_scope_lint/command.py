@@ -6,16 +6,20 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from . import quick
+from . import output, quick
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     answer = quick.answer(args)
     if answer is not None:
-        sys.stdout.write(answer.stdout)
-        sys.stderr.write(answer.stderr)
-        return answer.code
+        return output.guarded(lambda: _give(answer), redacting=False)  # recorded redacted
     from .cli import main as full
 
     return full(args)
+
+
+def _give(answer: quick.Answer) -> int:
+    sys.stdout.write(answer.stdout)
+    sys.stderr.write(answer.stderr)
+    return answer.code

@@ -5,7 +5,8 @@
     ├── RulesError              -- a rules or scope-catalogue file is malformed
     ├── ManifestError           -- a manifest file cannot be read
     ├── KeyConfigError          -- a key config (`--key-config`) cannot be read or is malformed
-    └── BaselineError           -- a baseline file cannot be read or is not a baseline
+    ├── BaselineError           -- a baseline file cannot be read or is not a baseline
+    └── WriteError              -- a file the command writes cannot be written
 
 Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
 the rest of the scan is still reported.
@@ -59,3 +60,8 @@ class KeyConfigError(SgScopeLintError):
 
 class BaselineError(SgScopeLintError):
     """A baseline file is missing, unreadable or malformed; never read as "no findings"."""
+
+
+class WriteError(SgScopeLintError):
+    """A file the command was asked to write (manifest, baseline, key config) cannot be
+    written: a full disk, a read-only folder. Nothing was replaced."""

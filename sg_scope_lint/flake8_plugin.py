@@ -96,21 +96,27 @@ class Plugin:
         return cls._loaded
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        if not self._findings:
+            return
+        from .secrets import redact  # flake8 prints what it is given: the CLI's redaction
+
         for finding in self._findings:
-            yield finding.location.line, finding.location.col - 1, finding.message, type(self)
+            yield (finding.location.line, finding.location.col - 1, redact(finding.message),
+                   type(self))
 
 
 def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
     """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
     from .config import Config, load_config
     from .rules import load_ruleset
+    from .secrets import redact
 
     fallback = Config() if rules_option and key_config_option else load_config()
     rules = tuple(Path(p) for p in rules_option) or fallback.rules
     key_config = Path(key_config_option) if key_config_option else fallback.key_config
     ruleset = load_ruleset(extra_files=rules, cache_root=fallback.root)
     for warning in ruleset.warnings:
-        LOG.warning("sg-scope-lint: %s", warning)
+        LOG.warning("sg-scope-lint: %s", redact(warning))
     if key_config is None:
         return _Loaded(ruleset, None)
     from .keyconfig import read_key_config  # and PyYAML: only for projects with a key config

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SgScopeLintError
+from .files import TOO_LONG_NUMBER, read_text
 
 if TYPE_CHECKING:
     import yaml
@@ -46,7 +47,7 @@ def _line_loader() -> Any:
 def load_yaml(path: Path, display: str, error: type[SgScopeLintError]) -> Any:
     """Parse `path` safely; any read or syntax problem becomes `error` with file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"cannot read file: {exc.__class__.__name__}: {exc}", file=display) from None
     return load_yaml_text(text, display, error)
@@ -65,6 +66,10 @@ def load_yaml_text(text: str, display: str, error: type[SgScopeLintError]) -> An
         raise error(f"malformed YAML: {problem}", file=display, line=line) from None
     except yaml.YAMLError as exc:
         raise error(f"malformed YAML: {exc}", file=display) from None
+    except RecursionError:
+        raise error("malformed YAML: nested too deeply to read", file=display) from None
+    except ValueError:  # int() refusing a number of over 4,300 digits
+        raise error(f"malformed YAML: {TOO_LONG_NUMBER}", file=display) from None
 
 
 def line_of(node: object) -> int:
