@@ -19,6 +19,7 @@ from typing import Any
 from .codes import BY_CODE
 from .errors import BaselineError
 from .files import JsonProblem, parse_json, read_text
+from .secrets import redact
 from .types import Finding
 
 BASELINE_VERSION = 1
@@ -56,7 +57,7 @@ class Split:
 
 def build(findings: Iterable[Finding]) -> Baseline:
     """The baseline of these findings, leaving out the codes a baseline must never hide."""
-    counts = Counter(f.identity for f in findings if BY_CODE[f.code].baselinable)
+    counts = Counter(_identity(f) for f in findings if BY_CODE[f.code].baselinable)
     return Baseline(tuple(sorted(Entry(*identity, count) for identity, count in counts.items())))
 
 
@@ -75,14 +76,22 @@ def split(baseline: Baseline, findings: Iterable[Finding]) -> Split:
     new: list[Finding] = []
     known: list[Finding] = []
     for finding in sorted(findings):
-        if BY_CODE[finding.code].baselinable and remaining[finding.identity] > 0:
-            remaining[finding.identity] -= 1
+        identity = _identity(finding)
+        if BY_CODE[finding.code].baselinable and remaining[identity] > 0:
+            remaining[identity] -= 1
             known.append(finding)
         else:
             new.append(finding)
     gone = tuple(sorted(Entry(*identity, count) for identity, count in remaining.items()
                         if count > 0))
     return Split(tuple(new), tuple(known), gone)
+
+
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    """A finding's identity as a baseline file holds it: redacted like every written file, so
+    a file or chain holding a key matches its entry."""
+    code, file, chain = finding.identity
+    return code, redact(file), redact(chain)
 
 
 def read(path: Path) -> Baseline:

@@ -3,8 +3,8 @@
 Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
 manifest drift; for `check`: missing or unknown scopes, or excess with --strict; with a
 baseline, only new findings count); 2 usage or input errors (bad options, missing paths, broken
-rules, config, key config, manifests or baselines; for `check`, also scanned files that could
-not be analysed). `diff` informs: it exits 0.
+rules, config, key config, manifests or baselines; a file that cannot be written, a stdout that
+is closed or full; for `check`, also scanned files that could not be analysed). `diff` informs: it exits 0.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 from . import files
 from .errors import ManifestError, WriteError
 from .files import JsonProblem, parse_json, read_text
+from .secrets import redact
 from .types import Annotated, KeyConfig, Match, ScanResult
 
 MANIFEST_VERSION = 1
@@ -127,6 +128,9 @@ def read(path: Path) -> dict[str, Any] | None:
 
 
 def compare(on_disk: dict[str, Any] | None, needed: dict[str, Any]) -> ManifestDiff:
+    """What writing `needed` would change on disk; `needed` as it would be written (redacted:
+    a folder named like a key is written `SG.abc…`, and must compare equal to that)."""
+    needed = json.loads(redact(dumps(needed)))
     old = set(on_disk["scopes"]) if on_disk else set()
     new = set(needed["scopes"])
     return ManifestDiff(tuple(sorted(new - old)), tuple(sorted(old - new)), on_disk != needed)
