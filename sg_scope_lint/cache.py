@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
+import types as pytypes
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -171,4 +174,41 @@ def _decode(value: Any) -> Any:
     fields = {name: _decode(item) for name, item in value.items()}
     if cls is symbols.ModuleAnalysis:
         fields["calls"] = list(fields["calls"])
+    hints = _hints(cls)
+    for name, item in fields.items():
+        if name not in hints or not _conforms(item, hints[name]):
+            raise TypeError(f"{cls.__name__}.{name} is not a {hints.get(name)}")
     return cls(**fields)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether a decoded value has the type its field declares: an entry is checked against
+    the classes' own annotations, so a wrong type is a miss, never a crash in the engine."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    if origin is typing.Union or origin is pytypes.UnionType:
+        return any(_conforms(value, option) for option in args)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(item, args[0]) for item in value)
+        return len(args) == len(value) and all(map(_conforms, value, args))
+    if origin in (list, frozenset):
+        return isinstance(value, origin) and all(_conforms(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items())
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type):
+        return isinstance(value, hint)  # a dataclass was checked when it was decoded
+    return False  # a form entries never hold

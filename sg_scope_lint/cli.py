@@ -224,6 +224,14 @@ def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
         for directory, _, names in os.walk(folder):
             found.update(os.path.join(directory, name) for name in names
                          if name.endswith((".py", ".yaml", ".yml", ".txt")))
+    for path in getattr(args, "paths", ()):  # a package above the scanned paths renames modules
+        directory = os.path.dirname(os.path.abspath(path))
+        while True:
+            found.add(os.path.join(directory, "__init__.py"))
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
     return found
 
 

@@ -16,7 +16,8 @@ def discover(paths: Sequence[Path], exclude: Iterable[str] = ()) -> list[Path]:
     """Every `.py` file under `paths`, sorted, without skipped folders and `exclude` matches.
 
     A file named explicitly is always scanned (pre-commit passes files one by one); a path that
-    does not exist is a usage error.
+    does not exist is a usage error. A file reached twice (`a.py` and `./a.py`, or an absolute
+    and a relative spelling, or a file and its folder) is scanned once.
     """
     patterns = tuple(exclude)
     cwd = os.getcwd()
@@ -28,4 +29,5 @@ def discover(paths: Sequence[Path], exclude: Iterable[str] = ()) -> list[Path]:
             found.add(path)
         else:
             raise ConfigError(f"no such file or directory: {path.as_posix()}")
-    return sorted(found, key=lambda p: display_path(p, cwd))
+    once = {os.path.normcase(os.path.abspath(p)): p for p in sorted(found, key=os.fspath)}
+    return sorted(once.values(), key=lambda p: display_path(p, cwd))

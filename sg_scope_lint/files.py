@@ -118,17 +118,29 @@ def _existing(target: str, keep_line_endings: bool) -> tuple[int, str]:
 def parse_json(text: str) -> object:
     """JSON a user gave (manifest, baseline, key config): `ValueError` with a one-line reason
     and the line for anything it cannot be, including nesting past the interpreter's recursion
-    limit and integers too long to convert (over 4,300 digits)."""
+    limit, integers too long to convert (over 4,300 digits) and a key given twice in one object
+    (JSON readers keep the last one silently)."""
     import json
 
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except JsonProblem:
+        raise
     except json.JSONDecodeError as exc:
         raise JsonProblem(exc.msg, exc.lineno) from None
     except RecursionError:
         raise JsonProblem("nested too deeply to read", 0) from None
     except ValueError:  # int() refusing a number of over 4,300 digits
         raise JsonProblem(TOO_LONG_NUMBER, 0) from None
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise JsonProblem(f"duplicate key {key!r}", 0)
+        found[key] = value
+    return found
 
 
 class JsonProblem(ValueError):

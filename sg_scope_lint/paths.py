@@ -19,8 +19,15 @@ SKIPPED_DIRECTORIES = frozenset({
 })
 
 
+# Control characters in a file name, as reports show them: a name holding a line break must not
+# start a line of its own in a report (it would read as a finding).
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)} | {
+    10: "\\n", 13: "\\r", 9: "\\t"}
+
+
 def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
-    """A path as reports show it: POSIX, relative to the working directory where possible.
+    """A path as reports show it: POSIX, relative to the working directory where possible,
+    control characters escaped (`\\n`).
 
     Called for every file of a large tree, so the common case (a relative path inside the
     working directory) is answered with string operations; pass `cwd` in loops.
@@ -29,8 +36,13 @@ def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
     if not os.path.isabs(text) and not text.startswith(".."):
         normal = os.path.normpath(text)
         if not normal.startswith(".."):
-            return normal.replace(os.sep, "/")
-    return os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/")
+            return _printable(normal.replace(os.sep, "/"))
+    return _printable(
+        os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/"))
+
+
+def _printable(text: str) -> str:
+    return text if text.isprintable() else text.translate(_CONTROL)
 
 
 def python_files(root: str, patterns: Sequence[str] = (), cwd: str | None = None) -> Iterator[str]:

@@ -248,7 +248,7 @@ def empty_scan(args: Sequence[str]) -> Answer | None:
             files.append(root)
         else:
             return None  # the full path reports the missing path
-    files = sorted({os.path.normpath(path) for path in files})
+    files = sorted({os.path.normcase(os.path.abspath(path)) for path in files})  # each once
     pyproject = find_pyproject(os.path.realpath(cwd))
     processes = min(request.jobs or os.cpu_count() or 1, len(files) // _FILES_PER_PROCESS + 1)
     children = _fork_checks(files, processes) if hasattr(os, "fork") else []

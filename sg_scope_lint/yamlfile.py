@@ -35,6 +35,14 @@ def _line_loader() -> Any:
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+            seen: set[object] = set()
+            for key_node, _ in node.value:  # YAML keeps the last of two equal keys, silently
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (str, int, float, bool)) or key is None:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    seen.add(key)
             mapping = LineDict(super().construct_mapping(node, deep=True))
             mapping.line = node.start_mark.line + 1
             return mapping
@@ -64,8 +72,9 @@ def load_yaml_text(text: str, display: str, error: type[SgScopeLintError]) -> An
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "malformed YAML"
         raise error(f"malformed YAML: {problem}", file=display, line=line) from None
-    except yaml.YAMLError as exc:
-        raise error(f"malformed YAML: {exc}", file=display) from None
+    except yaml.YAMLError as exc:  # a reader error (a NUL, say): its first line says it all
+        reason = (str(exc).splitlines() or ["unreadable"])[0]
+        raise error(f"malformed YAML: {reason}", file=display) from None
     except RecursionError:
         raise error("malformed YAML: nested too deeply to read", file=display) from None
     except ValueError:  # int() refusing a number of over 4,300 digits

@@ -163,6 +163,15 @@ INPUT_ERRORS = {
     "nul-in-configured-path": (
         {"pyproject.toml": '[tool.sg-scope-lint]\nkey-config = "a\\u0000b"\n'}, ["check"],
         "tool.sg-scope-lint.key-config: holds a NUL character"),
+    "key-config-duplicate-yaml-key": (
+        {"k.yaml": "keys:\n  main:\n    scopes: [mail.send]\n  main:\n    scopes: []\n"},
+        ["check", "--key-config", "k.yaml"], "k.yaml:4: malformed YAML: duplicate key 'main'"),
+    "key-config-duplicate-json-key": (
+        {"k.json": '{"scopes": ["mail.send"], "scopes": []}'},
+        ["check", "--key-config", "k.json"], "k.json: malformed JSON: duplicate key 'scopes'"),
+    "key-config-nul-yaml": (  # found by tests/test_fuzz.py: PyYAML's message had two lines
+        {"k.yaml": "\0scopes: [mail.send]\n"}, ["check", "--key-config", "k.yaml"],
+        "k.yaml: malformed YAML: unacceptable character #x0000"),
     "nul-in-configured-exclude": (
         {"pyproject.toml": '[tool.sg-scope-lint]\nexclude = ["a\\u0000b"]\n'}, ["scan"],
         "tool.sg-scope-lint.exclude: holds a NUL character"),
@@ -295,3 +304,32 @@ def test_a_write_that_fails_is_one_line_exit_2_and_leaves_the_old_file(
     one_error_line(capsys, [*argv, "--no-cache"], "m.json: cannot write the file: No space left")
     assert (tmp_path / "m.json").read_text() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.py", "m.json"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a line break in a file name")
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown"])
+def test_a_file_name_with_a_line_break_cannot_forge_a_finding_line(
+        fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from sg_scope_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "evil\napp.py:9:1: POST forged -> mail.send [x].py").write_text(
+        "import sendgrid\nsendgrid.SendGridAPIClient().client._(x).get()\n")
+    assert main(["scan", "--format", fmt, "--no-cache"]) == 1
+    out = capsys.readouterr().out
+    assert not any(line.startswith("app.py:9:1") for line in out.splitlines())
+    assert "evil\\napp.py" in out
+
+
+def test_a_file_given_twice_is_scanned_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from sg_scope_lint.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "app.py").write_text(APP)
+    assert main(["scan", "app.py", "./app.py", str(tmp_path / "app.py"), ".", "--format", "json",
+                 "--no-cache"]) == 0
+    assert [c["file"] for c in json.loads(capsys.readouterr().out)["calls"]] == ["app.py"]

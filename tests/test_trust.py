@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sg_scope_lint import sealed
-from sg_scope_lint.cache import CACHE_DIRECTORY
+from sg_scope_lint.cache import CACHE_DIRECTORY, AnalysisCache
 from sg_scope_lint.cli import main
 
 APP = "import sendgrid\nsg = sendgrid.SendGridAPIClient()\nsg.send({})\n"
@@ -124,6 +125,29 @@ HOSTILE = {
     "unknown-class": lambda: json.dumps({"__type__": "os.system"}),
     "not-json": lambda: "\xff\x00{",
 }
+
+
+def retyped(project: Path) -> None:
+    """Every analysis entry with its line numbers turned into strings, sealed anew: a valid
+    seal and a valid shape, wrong field types."""
+    top = project / CACHE_DIRECTORY
+    folder = sealed.Folder(str(top))
+    for path in entries(project):
+        relative = path.relative_to(top).as_posix()
+        text = folder.read(relative)
+        assert text is not None and '"line":' in text
+        folder.write(relative, re.sub(r'"line":(\d+)', r'"line":"\1"', text))
+
+
+def test_entries_with_wrong_field_types_are_misses(project: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    expected = check(capsys)
+    retyped(project)
+    assert check(capsys)[:2] == expected[:2]
+    store = AnalysisCache(project)
+    retyped(project)
+    for path in entries(project):
+        assert store.get(path.stem) is None
 
 
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
