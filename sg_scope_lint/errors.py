@@ -14,6 +14,8 @@ the rest of the scan is still reported.
 
 from __future__ import annotations
 
+from .paths import printable
+
 
 class SgScopeLintError(Exception):
     """An input problem the user must fix; the message names the file, line and key."""
@@ -30,7 +32,8 @@ class SgScopeLintError(Exception):
         if where and self.line:
             where = f"{where}:{self.line}"
         key = f"{self.key}: " if self.key else ""
-        return f"{where}: {key}{self.message}" if where else f"{key}{self.message}"
+        # One line whatever the file quoted: a name holding a line break is shown escaped.
+        return printable(f"{where}: {key}{self.message}" if where else f"{key}{self.message}")
 
 
 class ConfigError(SgScopeLintError):

@@ -21,8 +21,8 @@ SKIPPED_DIRECTORIES = frozenset({
 
 # Control characters in a file name, as reports show them: a name holding a line break must not
 # start a line of its own in a report (it would read as a finding).
-_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127)} | {
-    10: "\\n", 13: "\\r", 9: "\\t"}
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127, 0x85)} | {
+    10: "\\n", 13: "\\r", 9: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
@@ -36,12 +36,13 @@ def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
     if not os.path.isabs(text) and not text.startswith(".."):
         normal = os.path.normpath(text)
         if not normal.startswith(".."):
-            return _printable(normal.replace(os.sep, "/"))
-    return _printable(
+            return printable(normal.replace(os.sep, "/"))
+    return printable(
         os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/"))
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
+    """`text` on one line: control characters escaped (`\\n`, `\\x00`)."""
     return text if text.isprintable() else text.translate(_CONTROL)
 
 

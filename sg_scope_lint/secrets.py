@@ -52,8 +52,10 @@ def _join_split_key(found: re.Match[str]) -> str:
 def find_keys(data: bytes) -> list[tuple[int, int, str]]:
     """(line, column, redacted key) for each key in a file's bytes; 1-based positions."""
     found = []
+    line, counted = 1, 0  # lines are counted from the previous key on: linear in the file
     for match in KEY_PATTERN.finditer(data):
-        line = data.count(b"\n", 0, match.start()) + 1
+        line += data.count(b"\n", counted, match.start())
+        counted = match.start()
         column = match.start() - (data.rfind(b"\n", 0, match.start()) + 1) + 1
         found.append((line, column, redacted(match.group(0).decode("ascii"))))
     return found
