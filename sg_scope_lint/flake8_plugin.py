@@ -66,7 +66,12 @@ class Plugin:
         text = "".join(lines)
         data = text.encode("utf-8", "surrogateescape")
         if needs_analysis(data):
-            self._findings = _analyse(_as_declared(text, data), filename, self._load())
+            try:
+                self._findings = _analyse(_as_declared(text, data), filename, self._load())
+            except Exception as error:  # noqa: BLE001 - re-raised, redacted: flake8 prints it
+                from .secrets import redact
+
+                raise RuntimeError(redact(f"{type(error).__name__}: {error}")) from None
 
     @classmethod
     def add_options(cls, manager: OptionManager) -> None:

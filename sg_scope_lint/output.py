@@ -68,7 +68,11 @@ class _Closed(io.StringIO):
 
 
 def guarded(command: Callable[[], int], redacting: bool = True) -> int:
-    """Run `command` with safe streams; a failed write of its answer is exit 2 and one line."""
+    """Run `command` with safe streams; a failed write of its answer is exit 2 and one line.
+
+    An unexpected exception (a bug) is exit 2 too, not Python's 1, which CI would read as
+    "findings": its traceback goes to stderr through the same redaction as everything else.
+    """
     if isinstance(sys.stdout, SafeStream):
         return command()
     saved = sys.stdout, sys.stderr
@@ -85,6 +89,13 @@ def guarded(command: Callable[[], int], redacting: bool = True) -> int:
             saved[1].flush()
         except (OSError, ValueError, AttributeError):  # AttributeError: stderr closed (None)
             pass
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - reported in full, redacted, never swallowed
+        import traceback
+
+        sys.stderr.write("".join(traceback.format_exception(error)))
+        sys.stderr.write(f"sg-scope-lint: internal error: {type(error).__name__}: {error}; "
+                         "please report it\n")
         return EXIT_ERROR
     finally:
         sys.stdout, sys.stderr = saved

@@ -178,3 +178,39 @@ def test_redaction_stays_linear_on_long_text() -> None:
     started = time.perf_counter()
     redact("a" * 500_000 + "'a' + " * 50_000)
     assert time.perf_counter() - started < 2
+
+
+def test_an_internal_error_is_exit_2_with_a_redacted_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A bug that raises with a key in its message (a path, a value) never prints the key,
+    and exits 2 (an incomplete verdict), not Python's 1 (which reads as findings)."""
+    from sg_scope_lint import cli
+
+    monkeypatch.chdir(tmp_path)
+
+    def broken(*args: object) -> int:
+        raise ValueError(f"cannot handle {KEYS['source']}")
+
+    monkeypatch.setattr(cli, "_scan", broken)
+    assert main(["scan", "--no-cache"]) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" in err and "internal error: ValueError" in err
+    assert leaks(out + err) == []
+
+
+def test_a_failure_inside_the_flake8_plugin_is_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """flake8 prints a plugin's exception as it is given: the plugin redacts it first."""
+    import ast
+
+    from sg_scope_lint import engine, flake8_plugin
+
+    def broken(data: bytes, filename: str, ruleset: object) -> None:
+        raise ValueError(f"cannot handle {KEYS['source']}")
+
+    monkeypatch.setattr(engine, "scan_source", broken)
+    source = "import sendgrid\nsendgrid.SendGridAPIClient().send(m)\n"
+    with pytest.raises(RuntimeError) as raised:
+        flake8_plugin.Plugin(ast.parse(source), "app.py", source.splitlines(True))
+    assert "ValueError: cannot handle SG." in str(raised.value)
+    assert leaks(str(raised.value)) == []

@@ -223,3 +223,24 @@ def test_without_a_place_for_the_secret_nothing_is_cached(
     monkeypatch.setenv(sealed.SECRET_ENVIRONMENT, str(blocked))
     assert check(capsys)[0] == 1
     assert not (project / CACHE_DIRECTORY / "v4").exists()
+
+
+def test_a_crafted_rules_entry_cannot_rewrite_a_rules_scopes(
+        project: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The validated-rules cache sits at a predictable path: an entry sealed by anyone else
+    that says `POST /v3/mail/send` needs no scope is never read."""
+    expected = check(capsys)
+    assert "mail.send" in expected[1]
+    top = project / CACHE_DIRECTORY
+    (entry,) = top.glob("rules/*.json")
+    relative = entry.relative_to(top).as_posix()
+    data = json.loads(sealed.Folder(str(top)).read(relative) or "null")
+    for rule in data["rules"]:
+        rule["scopes"] = []
+    monkeypatch.setenv(sealed.SECRET_ENVIRONMENT, str(project / "attacker"))
+    sealed.Folder(str(top)).write(relative, json.dumps(data))
+    assert "mail.send" not in check(capsys)[1]  # the attacker's own runs believe it...
+    monkeypatch.undo()
+    monkeypatch.chdir(project)
+    assert check(capsys)[:2] == expected[:2]  # ...this user's do not
