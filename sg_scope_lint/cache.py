@@ -11,11 +11,15 @@ an entry; an entry that cannot be read or decoded is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import functools
 import hashlib
 import json
+import os
+import shutil
+import time
 import types as pytypes
 import typing
 from pathlib import Path
@@ -23,22 +27,29 @@ from typing import Any
 
 from . import __version__, types
 from .analysis import symbols
-from .sealed import Folder
+from .sealed import STAMP, Folder, mark_folder
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
+# The cache keeps itself bounded: at most once an hour, a run deletes entries of other formats,
+# entries nothing has read for a week, and the oldest beyond MAX_FILES.
+PRUNE_EVERY_SECONDS = 3600
+MAX_AGE_SECONDS = 7 * 24 * 3600
+MAX_FILES = 20_000
+_KEPT = frozenset({".gitignore", "CACHEDIR.TAG", ".pruned", STAMP})  # STAMP: see sealed.py
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
 # then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
 # 3: module constants other modules' requests read, `wanted` and `constants`; 4: entries keyed
-# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`).
-_FORMAT = 4
+# by the facts a module can read, its imports kept beside them, `stars`, `Instance.sends`;
+# 5: sessions with a SendGrid base URL in exports, helpers given whole URLs, calls per value).
+_FORMAT = 5
 # The only classes an entry may contain; anything else makes the entry a miss.
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
         types.RawCall, types.Step, types.Location, symbols.Client, symbols.Chain,
         symbols.MailOnly, symbols.Str, symbols.Factory, symbols.Instance,
-        symbols.Helper, symbols.Template, symbols.ModuleAnalysis,
+        symbols.Helper, symbols.Template, symbols.ModuleAnalysis, symbols.Session,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {"StepKind": types.StepKind}
@@ -102,7 +113,63 @@ class AnalysisCache:
             value = _decode(read_entry(self.folder, f"{self.directory}/{key[:2]}/{key}.json"))
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
-        return value if isinstance(value, symbols.ModuleAnalysis) else None
+        return value if isinstance(value, symbols.ModuleAnalysis) else None  # read: touched
+
+
+def mark_cache_folder(folder: Path) -> None:
+    """Keep the cache folder out of git and out of backups, as ruff does for `.ruff_cache`: a
+    `.gitignore` that ignores everything in it, and a `CACHEDIR.TAG`
+    (https://bford.info/cachedir/). Written when missing; a read-only checkout goes without.
+    One implementation with the sealed folder's own (`sealed.mark_folder`)."""
+    with contextlib.suppress(OSError):
+        mark_folder(os.fspath(folder))
+
+
+def maintain(root: Path) -> None:
+    """Mark the cache folder under `root`, and prune it when it was last pruned long ago."""
+    folder = root / CACHE_DIRECTORY
+    mark_cache_folder(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return  # a committed link must not let pruning delete files elsewhere (sealed.py)
+    stamp = folder / ".pruned"
+    try:
+        if time.time() - stamp.stat().st_mtime < PRUNE_EVERY_SECONDS:
+            return
+    except OSError:
+        pass
+    prune(folder)
+    with contextlib.suppress(OSError):
+        stamp.touch()
+
+
+def prune(folder: Path, now: float | None = None) -> None:
+    """Delete what no run will read again: folders of other entry formats, entries (and
+    recorded runs) unread for MAX_AGE_SECONDS, and the oldest files beyond MAX_FILES."""
+    now = time.time() if now is None else now
+    current = f"v{_FORMAT}"
+    try:
+        children = list(folder.iterdir())
+    except OSError:
+        return
+    for child in children:
+        if child.is_dir() and child.name.startswith("v") and child.name[1:].isdigit() \
+                and child.name != current:
+            shutil.rmtree(child, ignore_errors=True)
+    files: list[tuple[float, str]] = []
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            if directory == os.fspath(folder) and name in _KEPT:
+                continue
+            try:
+                files.append((os.stat(path).st_mtime, path))
+            except OSError:
+                continue
+    files.sort(reverse=True)
+    for index, (mtime, path) in enumerate(files):
+        if index >= MAX_FILES or now - mtime > MAX_AGE_SECONDS:
+            with contextlib.suppress(OSError):
+                os.remove(path)
 
 
 def _content_key(data: bytes, shown: str, module: str, is_package: bool) -> str:

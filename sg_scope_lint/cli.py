@@ -20,10 +20,12 @@ from typing import TextIO, cast
 
 from . import __version__, baseline, findings, manifest_diff, quick
 from . import manifest as manifest_module
-from .cache import CACHE_DIRECTORY, AnalysisCache
+from .cache import CACHE_DIRECTORY, AnalysisCache, maintain
 from .codedocs import docs_path
-from .config import Config, load_config
-from .discover import discover, display_path
+from .codes import check_prefixes, is_code
+from .colour import paint, plain
+from .config import Config, load_config, parse_config
+from .discover import discover_tree, display_path
 from .engine import scan_files
 from .errors import ConfigError, RulesError, SgScopeLintError
 from .explain import explain
@@ -31,15 +33,19 @@ from .keycheck import compare
 from .keyconfig import parse_key_config, read_key_config, read_key_text
 from .keywrite import plan, rewrite, unified_diff
 from .output import guarded
-from .paths import pyproject_candidates
+from .paths import anchor_pattern, default_path, has_table, notes, pyproject_candidates, tree
+from .projects import Project, base_config, check_single, split, start_folder
 from .reporters import FORMATS
 from .reporters.check_report import CHECK_FORMATS, render_check
 from .reporters.diff_report import DIFF_FORMATS
-from .reporters.rules_report import render_explanation, render_list
+from .reporters.rules_report import render_code, render_explanation, render_list
+from .reporters.text_report import render_findings
 from .rules import RuleSet, bundled_rules_dir, load_rule_file, load_ruleset
+from .suppress import shown
 from .types import CheckResult, KeyConfig, ScanResult
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_AFTER = 1.0  # seconds a scan runs before its progress counter is shown
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,10 +58,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("paths", nargs="*", type=Path, default=[Path(".")], metavar="PATH",
-                        help="files or folders to scan (default: the current folder)")
+    common.add_argument("paths", nargs="*", type=Path, default=None, metavar="PATH",
+                        help="files or folders to scan (default: the current folder's project)")
     common.add_argument("--exclude", action="append", default=None, metavar="GLOB",
-                        help="skip files and folders matching GLOB (repeatable)")
+                        help="skip files and folders matching GLOB: a name anywhere, or a path "
+                             "from the current folder (repeatable)")
+    common.add_argument("--no-respect-gitignore", dest="respect_gitignore",
+                        action="store_false", default=None,
+                        help="in a git work tree, scan files git ignores too")
     common.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE",
                         help="an extra rules file to load after the bundled ones (repeatable)")
     common.add_argument("--no-cache", action="store_true",
@@ -65,9 +75,23 @@ def _parser() -> argparse.ArgumentParser:
                              "often (a run from the cache analyses none)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes to analyse files on (default: every core)")
+    common.add_argument("--select", type=_codes, default=None, metavar="CODES",
+                        help="report only findings whose code starts with one of these "
+                             "(comma-separated, e.g. SGS1,SGS201)")
+    common.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
+                        help="do not report findings whose code starts with one of these")
 
-    scan = commands.add_parser("scan", parents=[common], help="list every SendGrid call and "
-                               "the scopes it needs")
+    # What `scan` and `check` print, and how they exit.
+    report = argparse.ArgumentParser(add_help=False)
+    report.add_argument("--exit-zero", action="store_true",
+                        help="exit 0 even when there are findings (2 still means an error)")
+    report.add_argument("--quiet", "-q", action="store_true",
+                        help="print the findings only: no calls, notes or summary")
+    report.add_argument("--output-file", type=Path, default=None, metavar="FILE",
+                        help="write the report to FILE instead of the standard output")
+
+    scan = commands.add_parser("scan", parents=[common, report],
+                               help="list every SendGrid call and the scopes it needs")
     scan.add_argument("--format", choices=sorted(FORMATS), default="text")
     known = scan.add_mutually_exclusive_group()
     known.add_argument("--baseline", type=Path, default=None, metavar="FILE",
@@ -85,8 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                           help="a key config naming several keys adds one section per key")
 
-    check = commands.add_parser("check", parents=[common], help="compare the scopes the code "
-                                "needs with the key config in the repository")
+    check = commands.add_parser("check", parents=[common, report], help="compare the scopes "
+                                "the code needs with the key config in the repository")
     check.add_argument("--key-config", type=Path, default=None, metavar="FILE",
                        help="the key config (default: key-config in [tool.sg-scope-lint])")
     check.add_argument("--format", choices=CHECK_FORMATS, default="text")
@@ -114,11 +138,22 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     explain = commands.add_parser("explain", help="which endpoints need a scope, which scopes "
-                                  "an endpoint needs, or what a rule says")
-    explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID")
+                                  "an endpoint needs, what a rule says, or what a code means")
+    explain.add_argument("query", metavar="SCOPE|'METHOD /v3/path'|RULE-ID|SGSxxx")
     explain.add_argument("--format", choices=["text", "json"], default="text")
     explain.add_argument("--rules", action="append", type=Path, default=None, metavar="FILE")
+    for command in (scan, manifest, check, diff, rules, listing, validate, explain):
+        command.set_defaults(command_parser=command)  # whose usage an unknown option shows
     return parser
+
+
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with the usage of the command it was given
+    to (argparse's own report shows the top-level usage)."""
+    args, unknown = _parser().parse_known_args(arguments)
+    if unknown:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -129,15 +164,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(arguments: list[str]) -> int:
     try:
-        args = _parser().parse_args(arguments)
+        args = _parse(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
         return int(exit_request.code or 0)
+    if hasattr(args, "paths") and not args.paths:
+        args.paths = [Path(default_path())]
     try:
-        config = load_config()
-        if args.exclude:
-            config = config.with_overrides(exclude=(*config.exclude, *args.exclude))
-        if args.rules:
-            config = config.with_overrides(rules=(*config.rules, *args.rules))
+        config = base_config(args.paths) if hasattr(args, "paths") else load_config()
+        config = _overridden(config, args)
         claimed = _claim_cache(args, config)
         if _replayable(args) and claimed:
             return _recorded(arguments, args, config)
@@ -147,21 +181,29 @@ def _main(arguments: list[str]) -> int:
         return EXIT_ERROR
 
 
+def _overridden(config: Config, args: argparse.Namespace) -> Config:
+    """A project's settings with the command line's added: its excludes are paths from the
+    working folder, its rules files load after the project's own."""
+    cwd = os.getcwd()
+    return config.with_overrides(
+        exclude=(*config.exclude, *(anchor_pattern(p, cwd) for p in args.exclude))
+        if args.exclude else None,
+        rules=(*config.rules, *args.rules) if args.rules else None,
+        respect_gitignore=getattr(args, "respect_gitignore", None),
+        select=getattr(args, "select", None), ignore=getattr(args, "ignore", None))
+
+
 def _command(args: argparse.Namespace, config: Config) -> int:
     if args.command == "rules" and args.rules_command == "validate":
         return _validate(args.files)
     if args.command == "diff":
         return _diff(args)
-    cache_root = None if getattr(args, "no_cache", False) else config.root
-    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
-    for warning in ruleset.warnings:
-        _err(f"sg-scope-lint: warning: {warning}")
-    if args.command == "scan":
-        return _scan(args, config, ruleset)
-    if args.command == "manifest":
-        return _manifest(args, config, ruleset)
-    if args.command == "check":
-        return _check(args, config, ruleset)
+    if args.command in ("scan", "manifest", "check"):
+        return _per_project(args, config)
+    if args.command == "explain" and is_code(args.query):
+        _out(render_code(args.query, args.format))
+        return EXIT_CLEAN
+    ruleset = _ruleset(args, config)
     if args.command == "explain":
         _out(render_explanation(explain(ruleset, args.query), args.format))
         return EXIT_CLEAN
@@ -180,12 +222,54 @@ def _claim_cache(args: argparse.Namespace, config: Config) -> bool:
     return warning is None
 
 
+def _ruleset(args: argparse.Namespace, config: Config) -> RuleSet:
+    cache_root = None if getattr(args, "no_cache", False) else config.root
+    ruleset = load_ruleset(extra_files=config.rules, cache_root=cache_root)
+    for warning in ruleset.warnings:
+        _err(f"sg-scope-lint: warning: {warning}")
+    return ruleset
+
+
+def _projects(args: argparse.Namespace, config: Config) -> list[Project]:
+    """The files the paths hold, grouped by the project each belongs to (`projects.py`); what
+    was left out that the user may have meant to scan is said once, on stderr."""
+    files, found = discover_tree(args.paths, config.exclude, config.respect_gitignore)
+    for line in [] if getattr(args, "quiet", False) else notes(found):
+        _err(f"sg-scope-lint: {line}")
+    return split(files, config, lambda settings: _overridden(settings, args))
+
+
+def _per_project(args: argparse.Namespace, config: Config) -> int:
+    """`scan` reports every project's files at once; `manifest` and `check` answer for each
+    project in turn, with its own manifest and key config."""
+    projects = _projects(args, config)
+    if args.command == "scan":
+        return _scan(args, projects)
+    if args.command == "manifest":
+        if args.output is not None:
+            check_single(projects, "--output names one manifest; run once per project")
+        return max(_manifest(args, p.config, _ruleset(args, p.config), p.files)
+                   for p in projects)
+    if args.format != "text" or args.baseline or args.write_baseline:
+        check_single(projects, "give one project's path for this output or baseline")
+    if len(projects) > 1:
+        projects = [p for p in projects if _has_key_config(args, p.config)] or projects[:1]
+    return max(_check(args, p.config, _ruleset(args, p.config), p.files) for p in projects)
+
+
+def _has_key_config(args: argparse.Namespace, config: Config) -> bool:
+    if args.key_config or config.key_config:
+        return True
+    _err(f"sg-scope-lint: note: {display_path(config.root)}: no key config; not checked")
+    return False
+
+
 # ------------------------------------------------------------------- recorded runs (quick.py)
 
 
 def _replayable(args: argparse.Namespace) -> bool:
     """Commands that only read, so that `quick.replay` may answer them again from a record."""
-    if getattr(args, "no_cache", True):
+    if getattr(args, "no_cache", True) or getattr(args, "output_file", None):
         return False
     if args.command == "scan":
         return args.write_baseline is None
@@ -202,24 +286,33 @@ def _recorded(arguments: list[str], args: argparse.Namespace, config: Config) ->
     roots = [os.fspath(path) for path in args.paths]
     inputs = sorted(_inputs(args, config))
     taken = time.time_ns()
-    before = quick.snapshot(roots, config.exclude, inputs, cwd)
+    before = quick.snapshot(roots, config.exclude, inputs, cwd, config.respect_gitignore)
     out, err = _Transcript(sys.stdout), _Transcript(sys.stderr)
     sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
     try:
         code = _command(args, config)
     finally:
         sys.stdout, sys.stderr = out.stream, err.stream
-    quick.save(arguments, cwd, os.fspath(config.root), before, taken, roots, config.exclude,
-               inputs, quick.Answer(out.text(), err.text(), code))
+    quick.save(arguments, cwd, before, taken, roots, config.exclude, inputs,
+               quick.Answer(out.text(), err.text(), code), config.respect_gitignore)
     return code
 
 
 def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
+    """The files a run reads besides the scanned ones: the settings of every project its paths
+    hold (and where settings could appear), rules, the command's own inputs, the tool."""
+    configs = [config]
+    for pyproject in tree(map(os.fspath, args.paths), config.exclude,
+                          config.respect_gitignore).pyprojects:
+        if has_table(pyproject):
+            configs.append(parse_config(Path(pyproject)))
     found = {os.path.abspath(path) for path in (
-        *_pyproject_candidates(), *config.rules, docs_path(),
-        getattr(args, "baseline", None), getattr(args, "key_config", None) or config.key_config,
-        (args.output or config.manifest) if args.command == "manifest" else None,
+        *_pyproject_candidates(args.paths), docs_path(), getattr(args, "baseline", None),
+        getattr(args, "key_config", None), getattr(args, "output", None),
     ) if path is not None and str(path) != "-"}
+    for each in configs:
+        found.update(os.path.abspath(path) for path in (*each.rules, each.key_config,
+                                                        each.manifest) if path is not None)
     for folder in (bundled_rules_dir(), Path(__file__).parent):
         for directory, _, names in os.walk(folder):
             found.update(os.path.join(directory, name) for name in names
@@ -235,15 +328,11 @@ def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
     return found
 
 
-def _pyproject_candidates() -> list[str]:
-    """Where `load_config` looked for pyproject.toml, up to the one it found: a new one there
-    changes the config."""
-    candidates = []
-    for candidate in pyproject_candidates(os.fspath(Path.cwd().resolve())):
-        candidates.append(candidate)
-        if os.path.isfile(candidate):
-            break
-    return candidates
+def _pyproject_candidates(roots: Sequence[Path]) -> list[str]:
+    """Every place above the paths where a pyproject.toml decides their project: a new one
+    there, or a new `[tool.sg-scope-lint]` in one, changes the settings."""
+    return sorted({candidate for root in roots for candidate in pyproject_candidates(
+        os.fspath(start_folder([root]).resolve()))})
 
 
 class _Transcript(io.TextIOBase):
@@ -256,7 +345,7 @@ class _Transcript(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if not text.startswith("\r"):
-            self.parts.append(text)
+            self.parts.append(plain(text))  # a replay paints for its own terminal
         return self.stream.write(text)
 
     def flush(self) -> None:
@@ -272,29 +361,37 @@ class _Transcript(io.TextIOBase):
 
 
 def _validate(files: list[Path]) -> int:
-    """Check each file against the bundled catalogue; report every bad file, not just the first."""
+    """Check each file against the bundled catalogue; report every bad file, not just the first
+    (exit 1 for invalid rules, 2 for a file that cannot be read at all)."""
     catalogue = load_ruleset().catalogue
     status = EXIT_CLEAN
     for path in files:
+        if not path.is_file():
+            what = "a folder, not a rules file" if path.is_dir() else "no such file"
+            _err(f"sg-scope-lint: error: {display_path(path)}: {what}")
+            status = EXIT_ERROR
+            continue
         try:
             count = len(load_rule_file(path, catalogue))
         except RulesError as error:
             _err(f"{error}")
-            status = EXIT_FINDINGS
+            status = max(status, EXIT_FINDINGS)
         else:
             _out(f"{display_path(path)}: ok ({count} rules)\n")
     return status
 
 
-def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResult:
-    progress = _progress_bar if sys.stderr.isatty() else None
+def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+         files: Sequence[Path]) -> ScanResult:
+    progress = _Progress() if sys.stderr.isatty() and not getattr(args, "quiet", False) else None
     cache = AnalysisCache(None if args.no_cache else config.root)
     try:
-        result = scan_files(discover(args.paths, config.exclude), ruleset, args.jobs, progress,
-                            cache)
+        result = scan_files(files, ruleset, args.jobs, progress, cache)
     finally:
         if progress is not None:
-            _progress_bar(0, 0, 0)  # the counter leaves the screen with the scan
+            progress.clear()  # the counter leaves the screen with the scan
+    if not args.no_cache:
+        maintain(config.root)
     if args.stats:
         stats = result.stats
         rounds = " + ".join(str(size) for size in stats.rounds) or "none"
@@ -304,14 +401,29 @@ def _run(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> ScanResu
     return result
 
 
-def _progress_bar(done: int, total: int, round_number: int) -> None:
+class _Progress:
     """A one-line counter on a terminal's stderr, over every round of the project analysis;
-    never written to pipes or CI logs. `total` 0 clears it."""
-    text = "" if not total else (
-        f"sg-scope-lint: round {round_number}: analysed {done}/{total} files")
-    # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
-    sys.stderr.write(f"\r{text:<60}" + ("" if total else "\r"))
-    sys.stderr.flush()
+    never written to pipes or CI logs, and only once the scan has run PROGRESS_AFTER seconds:
+    a quick run leaves nothing on the screen."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, round_number: int) -> None:
+        if self.shown or time.monotonic() - self.start >= PROGRESS_AFTER:
+            self.shown = True
+            self._draw(f"sg-scope-lint: round {round_number}: analysed {done}/{total} files")
+
+    def clear(self) -> None:
+        if self.shown:
+            self._draw("", end="\r")
+
+    @staticmethod
+    def _draw(text: str, end: str = "") -> None:
+        # One write per redraw, starting with "\r": how `_Transcript` knows to leave it out.
+        sys.stderr.write(f"\r{text:<60}{end}")
+        sys.stderr.flush()
 
 
 def _out(text: str) -> None:
@@ -320,6 +432,13 @@ def _out(text: str) -> None:
 
 def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    try:
+        return check_prefixes(text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> int:
@@ -332,9 +451,14 @@ def _positive(text: str) -> int:
     return number
 
 
-def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+def _scan(args: argparse.Namespace, projects: Sequence[Project]) -> int:
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset)
+    results = [_shown(_run(args, p.config, _ruleset(args, p.config), p.files), p.config)
+               for p in projects]
+    cwd = os.getcwd()
+    result = results[0] if len(results) == 1 else ScanResult(tuple(sorted(
+        (report for each in results for report in each.files),
+        key=lambda report: display_path(report.path, cwd))))
     if args.write_baseline:
         recorded = baseline.build(findings.scan_findings(result))
         manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
@@ -344,19 +468,36 @@ def _scan(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
         split = baseline.split(recorded, findings.scan_findings(result))
         result = findings.only(result, split.new)
         _describe_baseline(args.baseline or args.write_baseline, split, "scan")
-    _out(FORMATS[args.format](result))
+    quiet = args.quiet and args.format == "text"
+    _report(args, render_findings(findings.scan_findings(result)) if quiet
+            else FORMATS[args.format](result))
     problems = (result.unresolved or result.unknown or result.errors or result.keys
                 or result.annotation_problems)
-    return EXIT_FINDINGS if problems else EXIT_CLEAN
+    return EXIT_FINDINGS if problems and not args.exit_zero else EXIT_CLEAN
 
 
-def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
-    result = _run(args, config, ruleset)
+def _shown(result: ScanResult, config: Config) -> ScanResult:
+    """The scan without the findings `# noqa` or the project's select/ignore hide."""
+    return findings.only(result, shown(findings.scan_findings(result), config.select,
+                                       config.ignore))
+
+
+def _report(args: argparse.Namespace, text: str) -> None:
+    """The report, on the standard output or in `--output-file`."""
+    if args.output_file is None:
+        _out(paint(text, sys.stdout) if args.format == "text" else text)
+    else:
+        manifest_module.write_atomic(args.output_file, text)
+
+
+def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+              files: Sequence[Path]) -> int:
+    result = _shown(_run(args, config, ruleset, files), config)
     for error in result.errors:
         _err(f"{error.location}: error: {error.message}")
     key_config_path = args.key_config or config.key_config
     key_config = read_key_config(key_config_path) if key_config_path else None
-    needed = manifest_module.build(result, key_config)
+    needed = manifest_module.build(result, key_config, os.fspath(config.root))
     text = manifest_module.dumps(needed)
     target: Path = args.output or config.manifest
     if str(target) == "-":
@@ -385,7 +526,8 @@ def _manifest(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int
     return EXIT_CLEAN
 
 
-def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
+def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet,
+           files: Sequence[Path]) -> int:
     path: Path | None = args.key_config or config.key_config
     if path is None:
         raise ConfigError("check needs a key config: --key-config FILE, or key-config in "
@@ -393,11 +535,12 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
     text = read_key_text(path)  # before the scan, so a broken key config fails at once
     key_config = parse_key_config(text, display_path(path))
     recorded = baseline.read(args.baseline) if args.baseline else None  # fail before scanning
-    result = _run(args, config, ruleset)
+    result = _run(args, config, ruleset, files)
     check = compare(result, key_config, ruleset.catalogue)
     if args.write:
         check = _write(path, text, key_config, check, result, ruleset, args.format)
-    found = findings.check_findings(check, result)
+    found = tuple(shown(findings.check_findings(check, result), config.select, config.ignore))
+    check, result = findings.only_check(check, found), findings.only(result, found)
     if args.write_baseline:
         recorded = baseline.build(found)
         manifest_module.write_atomic(args.write_baseline, baseline.dumps(recorded))
@@ -408,10 +551,12 @@ def _check(args: argparse.Namespace, config: Config, ruleset: RuleSet) -> int:
         found = split.new
         check = findings.only_check(check, split.new)  # the text, JSON and exit code see new only
         _describe_baseline(args.baseline or args.write_baseline, split, "check")
-    _out(render_check(args.format, check, result, found))
+    quiet = args.quiet and args.format == "text"
+    _report(args, render_findings(found) if quiet
+            else render_check(args.format, check, result, found))
     if result.errors:
         return EXIT_ERROR  # the verdict is incomplete: files it needs could not be analysed
-    return EXIT_FINDINGS if check.failed(args.strict) else EXIT_CLEAN
+    return EXIT_FINDINGS if check.failed(args.strict) and not args.exit_zero else EXIT_CLEAN
 
 
 def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, result: ScanResult,

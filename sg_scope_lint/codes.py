@@ -100,3 +100,18 @@ CODES: tuple[Code, ...] = (
 )
 
 BY_CODE: dict[str, Code] = {code.code: code for code in CODES}
+
+
+def is_code(text: str) -> bool:
+    """Whether `explain` should read the text as a code (`SGS201`, any case)."""
+    return len(text) == 6 and text[:3].upper() == "SGS" and text[3:].isdigit()
+
+
+def check_prefixes(prefixes: list[str]) -> tuple[str, ...]:
+    """`select` / `ignore` values, upper-cased; ValueError naming one that is no code's prefix."""
+    out = tuple(prefix.strip().upper() for prefix in prefixes if prefix.strip())
+    for prefix in out:
+        if not any(code.code.startswith(prefix) for code in CODES):
+            raise ValueError(f"'{prefix}' is not a code or the start of one "
+                             f"(codes: {', '.join(code.code for code in CODES)})")
+    return out

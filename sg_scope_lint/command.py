@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from . import output, quick
+from .colour import paint
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -20,6 +21,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _give(answer: quick.Answer) -> int:
-    sys.stdout.write(answer.stdout)
+    """The recorded answer; a reader gone away (`scan | head`) ends the run quietly, as in the
+    full path (`output.guarded`)."""
+    sys.stdout.write(paint(answer.stdout, sys.stdout))
     sys.stderr.write(answer.stderr)
     return answer.code

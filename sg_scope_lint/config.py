@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .codes import check_prefixes
 from .errors import ConfigError
 from .files import read_text
 
@@ -26,12 +27,15 @@ DEFAULT_MANIFEST = "sendgrid-scopes.json"
 class Config:
     """Settings for one run. Paths are absolute; `source` is the pyproject.toml they came from."""
 
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # anchored patterns (`paths.anchor_pattern`)
     rules: tuple[Path, ...] = ()
     key_config: Path | None = None
     manifest: Path = Path(DEFAULT_MANIFEST)
     source: Path | None = None
-    root: Path = Path(".")  # the project folder: pyproject.toml's, else the working folder
+    root: Path = Path(".")  # the project folder (`paths.project_root`)
+    respect_gitignore: bool = True
+    select: tuple[str, ...] = ()  # code prefixes (`suppress.chosen`)
+    ignore: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the command line's settings applied (None means "not given")."""
@@ -44,6 +48,9 @@ _KEYS: dict[str, tuple[type, str, str]] = {
     "rules": (list, "rules", "a list of rule file paths"),
     "key-config": (str, "key_config", "a path"),
     "manifest": (str, "manifest", "a path"),
+    "respect-gitignore": (bool, "respect_gitignore", "true or false"),
+    "select": (list, "select", "a list of codes or code prefixes"),
+    "ignore": (list, "ignore", "a list of codes or code prefixes"),
 }
 
 
@@ -54,12 +61,12 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_config(start: Path | None = None) -> Config:
-    """Read `[tool.sg-scope-lint]` from the nearest pyproject.toml; defaults when there is none."""
-    start = (start or Path.cwd()).resolve()
-    pyproject = find_pyproject(start)
+    """The settings of the project the folder `start` (default: the working folder) belongs to
+    (`paths.project_root`); defaults when its root has no `[tool.sg-scope-lint]`."""
+    root, pyproject = paths.project_root(os.fspath((start or Path.cwd()).resolve()))
     if pyproject is None:
-        return Config(manifest=start / DEFAULT_MANIFEST, root=start)
-    return parse_config(pyproject)
+        return Config(manifest=Path(root) / DEFAULT_MANIFEST, root=Path(root))
+    return parse_config(Path(pyproject))
 
 
 def parse_config(pyproject: Path) -> Config:
@@ -85,10 +92,11 @@ def parse_config(pyproject: Path) -> Config:
     table: dict[str, Any] = tool.get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
+    table_line = _line_of_table(text)
     values: dict[str, Any] = {"source": pyproject, "manifest": base / DEFAULT_MANIFEST,
                               "root": base}
     for key, value in table.items():
-        line = _line_of_key(text, key)
+        line = _line_of_key(text, key, table_line)
         if key not in _KEYS:
             raise ConfigError(f"unknown setting (expected one of {', '.join(sorted(_KEYS))})",
                               file=display, line=line, key=f"tool.{TABLE}.{key}")
@@ -97,12 +105,22 @@ def parse_config(pyproject: Path) -> Config:
                 isinstance(value, list) and not all(isinstance(item, str) for item in value)):
             raise ConfigError(f"must be {description}, found {value!r}", file=display, line=line,
                               key=f"tool.{TABLE}.{key}")
-        if any("\0" in item for item in (value if isinstance(value, list) else [value])):
+        if any(isinstance(item, str) and "\0" in item
+               for item in (value if isinstance(value, list) else [value])):
             raise ConfigError("holds a NUL character, which no path can", file=display,
                               line=line, key=f"tool.{TABLE}.{key}")
         checked: Any = value  # its type was checked just above
         if key == "exclude":
-            values[field_name] = tuple(checked)
+            values[field_name] = tuple(paths.anchor_pattern(item, os.fspath(base))
+                                       for item in checked)
+        elif key == "respect-gitignore":
+            values[field_name] = checked
+        elif key in ("select", "ignore"):
+            try:
+                values[field_name] = check_prefixes(checked)
+            except ValueError as error:
+                raise ConfigError(str(error), file=display, line=line,
+                                  key=f"tool.{TABLE}.{key}") from None
         elif key == "rules":
             values[field_name] = tuple(base / item for item in checked)
         else:
@@ -110,10 +128,24 @@ def parse_config(pyproject: Path) -> Config:
     return Config(**values)
 
 
-def _line_of_key(text: str, key: str) -> int:
-    """Best-effort line of `key = ...` (tomllib keeps no positions)."""
+def _line_of_table(text: str) -> int:
+    """The line of the `[tool.sg-scope-lint]` header, 0 when the table is written otherwise."""
+    header = re.compile(r'^\s*\[\s*tool\s*\.\s*("sg-scope-lint"|sg-scope-lint)\s*\]')
     for number, line in enumerate(text.splitlines(), start=1):
+        if header.match(line):
+            return number
+    return 0
+
+
+def _line_of_key(text: str, key: str, after: int = 0) -> int:
+    """Best-effort line of `key = ...` in the table whose header is on line `after` (tomllib
+    keeps no positions): another tool's table may use the same key."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number <= after:
+            continue
         stripped = line.strip()
+        if after and stripped.startswith("["):
+            break
         if stripped.startswith((f"{key} ", f"{key}=", f'"{key}"')):
             return number
     return 0

@@ -7,27 +7,32 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import ConfigError
-from .paths import SKIPPED_DIRECTORIES, display_path, python_files
+from .paths import SKIPPED_DIRECTORIES, Tree, display_path, tree
 
-__all__ = ["SKIPPED_DIRECTORIES", "discover", "display_path"]
+__all__ = ["SKIPPED_DIRECTORIES", "discover", "discover_tree", "display_path"]
 
 
-def discover(paths: Sequence[Path], exclude: Iterable[str] = ()) -> list[Path]:
-    """Every `.py` file under `paths`, sorted, without skipped folders and `exclude` matches.
+def discover(paths: Sequence[Path], exclude: Iterable[str] = (), gitignore: bool = True
+             ) -> list[Path]:
+    """Every `.py` file under `paths`, sorted (see `paths.tree` for what a folder holds)."""
+    return discover_tree(paths, exclude, gitignore)[0]
 
-    A file named explicitly is always scanned (pre-commit passes files one by one); a path that
-    does not exist is a usage error. A file reached twice (`a.py` and `./a.py`, or an absolute
-    and a relative spelling, or a file and its folder) is scanned once.
+
+def discover_tree(paths: Sequence[Path], exclude: Iterable[str] = (), gitignore: bool = True
+                  ) -> tuple[list[Path], Tree]:
+    """The sorted files, and the tree they came from (what was skipped, pyproject.toml files).
+
+    `exclude` holds patterns anchored by `paths.anchor_pattern`. A file named explicitly is
+    always scanned; a path that does not exist is a usage error. A file reached twice (`a.py`
+    and `./a.py`, or an absolute and a relative spelling, or a file and its folder) is scanned
+    once.
     """
-    patterns = tuple(exclude)
-    cwd = os.getcwd()
-    found: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            found.update(map(Path, python_files(os.fspath(path), patterns, cwd)))
-        elif path.exists() or path.is_symlink():
-            found.add(path)
-        else:
+        if not (path.exists() or path.is_symlink()):
             raise ConfigError(f"no such file or directory: {path.as_posix()}")
-    once = {os.path.normcase(os.path.abspath(p)): p for p in sorted(found, key=os.fspath)}
-    return sorted(once.values(), key=lambda p: display_path(p, cwd))
+    found = tree([os.fspath(path) for path in paths], tuple(exclude), gitignore)
+    cwd = os.getcwd()
+    once: dict[str, Path] = {}
+    for name in sorted({os.path.normpath(name) for name in found.files}):
+        once.setdefault(os.path.normcase(os.path.abspath(name)), Path(name))
+    return sorted(once.values(), key=lambda p: display_path(p, cwd)), found

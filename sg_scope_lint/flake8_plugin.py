@@ -5,6 +5,11 @@ flake8 finds `Plugin` through the `flake8.extension` entry point `SGS`, calls `a
 catalogue and the key config are loaded on the first file that needs them and kept on the class
 for the rest of the process. A file that passes neither prefilter never reaches the engine, so
 `flake8` over a tree without SendGrid code does not even import libcst.
+
+The settings come from the project of each file (`paths.project_root`: the nearest
+pyproject.toml with `[tool.sg-scope-lint]` above it, else its git work tree), not from the
+folder flake8 runs in: an editor runs flake8 at the top of the workspace, which in a monorepo
+is no project's folder.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import ast
 import io
 import logging
+import os
 import tokenize
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -59,7 +65,10 @@ class Plugin:
     # `--sg-key-config` and `--sg-rules` as flake8 parsed them (paths already normalised).
     _key_config: ClassVar[str | None] = None
     _rules: ClassVar[tuple[str, ...]] = ()
-    _loaded: ClassVar[_Loaded | None] = None
+    # What each project's files are checked against, by project folder; and each file
+    # folder's project folder.
+    _loaded: ClassVar[dict[str, _Loaded]] = {}
+    _roots: ClassVar[dict[str, str]] = {}
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
         self._findings: list[Finding] = []
@@ -67,7 +76,8 @@ class Plugin:
         data = text.encode("utf-8", "surrogateescape")
         if needs_analysis(data):
             try:
-                self._findings = _analyse(_as_declared(text, data), filename, self._load())
+                self._findings = _analyse(_as_declared(text, data), filename,
+                                          self._load(filename))
             except Exception as error:  # noqa: BLE001 - re-raised, redacted: flake8 prints it
                 from .secrets import redact
 
@@ -92,13 +102,20 @@ class Plugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls._key_config = options.sg_key_config
         cls._rules = tuple(options.sg_rules or ())
-        cls._loaded = None  # other options than the loaded ones: load again on the next file
+        cls._loaded = {}  # other options than the loaded ones: load again on the next file
 
     @classmethod
-    def _load(cls) -> _Loaded:
-        if cls._loaded is None:
-            cls._loaded = _load(cls._key_config, cls._rules)
-        return cls._loaded
+    def _load(cls, filename: str) -> _Loaded:
+        folder = os.path.dirname(os.path.abspath(filename))
+        root = cls._roots.get(folder)
+        if root is None:
+            from .paths import project_root
+
+            root = cls._roots[folder] = project_root(folder)[0]
+        loaded = cls._loaded.get(root)
+        if loaded is None:
+            loaded = cls._loaded[root] = _load(cls._key_config, cls._rules, root)
+        return loaded
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         if not self._findings:
@@ -110,13 +127,14 @@ class Plugin:
                    type(self))
 
 
-def _load(key_config_option: str | None, rules_option: tuple[str, ...]) -> _Loaded:
-    """Load rules and key config: flake8's options first, `[tool.sg-scope-lint]` as fallback."""
-    from .config import Config, load_config
+def _load(key_config_option: str | None, rules_option: tuple[str, ...], root: str) -> _Loaded:
+    """Load rules and key config: flake8's options first, the `[tool.sg-scope-lint]` of the
+    project at `root` as fallback."""
+    from .config import load_config
     from .rules import load_ruleset
     from .secrets import redact
 
-    fallback = Config() if rules_option and key_config_option else load_config()
+    fallback = load_config(Path(root))
     rules = tuple(Path(p) for p in rules_option) or fallback.rules
     key_config = Path(key_config_option) if key_config_option else fallback.key_config
     ruleset = load_ruleset(extra_files=rules, cache_root=fallback.root)

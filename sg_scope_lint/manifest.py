@@ -8,7 +8,8 @@ or dropped scope, endpoint, file, unresolved call or unknown endpoint does. Call
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,19 +32,25 @@ class ManifestDiff:
     changed: bool
 
 
-def build(result: ScanResult, key_config: KeyConfig | None = None) -> dict[str, Any]:
+def build(result: ScanResult, key_config: KeyConfig | None = None,
+          root: str | None = None) -> dict[str, Any]:
     """The manifest as plain JSON data: scopes → endpoints and files, plus what stays unknown.
+
+    With `root` (the project's folder), files are named relative to it rather than to the
+    working folder, so the manifest is the same wherever the command runs.
 
     When the key config names several keys, `keys` adds one section per key with the scopes of
     the calls that use it (as `check` attributes them), and `unattributed` the calls no key's
     `env` names; the top-level `scopes` stay those of the whole code.
     """
-    declared = {(a.location.file, a.chain, tuple(sorted(a.scopes))) for a in result.annotated}
-    unresolved = {(u.location.file, u.chain, u.reason) for u in result.unresolved}
-    unknown = {(u.call.location.file, str(u.call.endpoint)) for u in result.unknown}
+    file = _namer(root)
+    declared = {(file(a.location.file), a.chain, tuple(sorted(a.scopes)))
+                for a in result.annotated}
+    unresolved = {(file(u.location.file), u.chain, u.reason) for u in result.unresolved}
+    unknown = {(file(u.call.location.file), str(u.call.endpoint)) for u in result.unknown}
     manifest: dict[str, Any] = {
         "version": MANIFEST_VERSION,
-        "scopes": _scope_map(result.matches, result.annotated),
+        "scopes": _scope_map(result.matches, result.annotated, file),
         "unresolved": [{"file": f, "call": c, "reason": r} for f, c, r in sorted(unresolved)],
         "unknown": [{"file": f, "endpoint": e} for f, e in sorted(unknown)],
         # Calls whose scopes a `# sg-scope:` annotation declares: the tool does not know their
@@ -51,37 +58,46 @@ def build(result: ScanResult, key_config: KeyConfig | None = None) -> dict[str, 
         "annotated": [{"file": f, "call": c, "scopes": list(s)} for f, c, s in sorted(declared)],
     }
     if key_config is not None and len(key_config.keys) > 1:
-        manifest.update(_key_sections(result, key_config))
+        manifest.update(_key_sections(result, key_config, file))
     return manifest
 
 
-def _scope_map(matches: Iterable[Match],
-               annotated: Iterable[Annotated]) -> dict[str, dict[str, list[str]]]:
+def _namer(root: str | None) -> Callable[[str], str]:
+    """How the manifest names a file shown relative to the working folder."""
+    if root is None:
+        return lambda shown: shown
+    cwd = os.getcwd()
+    return lambda shown: os.path.relpath(os.path.join(cwd, shown), root).replace(os.sep, "/")
+
+
+def _scope_map(matches: Iterable[Match], annotated: Iterable[Annotated],
+               file: Callable[[str], str]) -> dict[str, dict[str, list[str]]]:
     scopes: dict[str, dict[str, set[str]]] = {}
     for match in matches:
         for scope in match.scopes:
             entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
             entry["endpoints"].add(match.rule.endpoint)
-            entry["files"].add(match.call.location.file)
+            entry["files"].add(file(match.call.location.file))
     for declared in annotated:
         for scope in declared.scopes:
             entry = scopes.setdefault(scope, {"endpoints": set(), "files": set()})
-            entry["files"].add(declared.location.file)
+            entry["files"].add(file(declared.location.file))
     return {name: {"endpoints": sorted(entry["endpoints"]), "files": sorted(entry["files"])}
             for name, entry in sorted(scopes.items())}
 
 
-def _key_sections(result: ScanResult, key_config: KeyConfig) -> dict[str, Any]:
+def _key_sections(result: ScanResult, key_config: KeyConfig,
+                  file: Callable[[str], str]) -> dict[str, Any]:
     from .keycheck import key_for
 
     matches: dict[str, list[Match]] = {key.name: [] for key in key_config.keys}
     annotated: dict[str, list[Annotated]] = {key.name: [] for key in key_config.keys}
     unattributed: set[tuple[str, str, str]] = set()
 
-    def owner(call_key: str, file: str, chain: str) -> str | None:
+    def owner(call_key: str, shown: str, chain: str) -> str | None:
         key, attributed = key_for(call_key, key_config)
         if not attributed:
-            unattributed.add((file, chain, key.name if key else ""))
+            unattributed.add((file(shown), chain, key.name if key else ""))
         return key.name if key else None
 
     for match in result.matches:
@@ -95,7 +111,7 @@ def _key_sections(result: ScanResult, key_config: KeyConfig) -> dict[str, Any]:
     return {
         "keys": {
             key.name: {"env": key.env or None, "default": key.default,
-                       "scopes": _scope_map(matches[key.name], annotated[key.name])}
+                       "scopes": _scope_map(matches[key.name], annotated[key.name], file)}
             for key in key_config.keys
         },
         "unattributed": [{"file": f, "call": c, "checked_against": k or None}

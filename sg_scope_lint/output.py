@@ -1,5 +1,6 @@
 """stdout and stderr as the command writes them: API keys redacted, characters the stream
-cannot encode escaped, and a failing stream (closed, full disk, a reader gone) one error line.
+cannot encode escaped, and a failing stream (closed, full disk) one error line; a reader that
+went away (`scan | head`) ends the run quietly.
 
 `guarded` installs `SafeStream` on both for the length of a command, so whatever writes there
 (the reporters, argparse's usage errors, warnings) passes `secrets.redact` on its way out.
@@ -14,10 +15,16 @@ from collections.abc import Callable
 from typing import TextIO, cast
 
 EXIT_ERROR = 2
+EXIT_READER_GONE = 1  # what `scan | head` ends with: no verdict reached anyone
 
 
 class OutputError(Exception):
-    """Writing to stdout failed: the command's answer could not be given."""
+    """Writing to stdout failed: the command's answer could not be given. `gone` when the
+    reader went away (a closed pipe, `scan | head`): nobody is left to tell, so it is quiet."""
+
+    def __init__(self, reason: str, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.gone = gone
 
 
 class SafeStream(io.TextIOBase):
@@ -39,6 +46,8 @@ class SafeStream(io.TextIOBase):
             except UnicodeEncodeError:
                 encoding = getattr(self.stream, "encoding", None) or "ascii"
                 self.stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+        except BrokenPipeError as error:
+            raise OutputError(_reason(error), gone=True) from None
         except (OSError, ValueError) as error:  # ValueError: the stream was closed
             raise OutputError(_reason(error)) from None
         return len(text)
@@ -48,6 +57,8 @@ class SafeStream(io.TextIOBase):
             raise OutputError("the stream is closed")
         try:
             self.stream.flush()
+        except BrokenPipeError as error:
+            raise OutputError(_reason(error), gone=True) from None
         except (OSError, ValueError) as error:
             raise OutputError(_reason(error)) from None
 
@@ -84,6 +95,8 @@ def guarded(command: Callable[[], int], redacting: bool = True) -> int:
         return code
     except OutputError as error:
         _abandon(saved[0])
+        if error.gone:  # `scan | head`: the reader has what it wanted; end quietly
+            return EXIT_READER_GONE
         try:
             saved[1].write(f"sg-scope-lint: error: cannot write the output: {error}\n")
             saved[1].flush()

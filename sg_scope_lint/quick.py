@@ -31,14 +31,14 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 
-from . import __version__
+from . import __version__, paths
 from .files import read_regular
-from .paths import display_path, find_pyproject, python_files
+from .paths import display_path
 from .prefilter import needs_analysis
 
 SWITCH = "SG_SCOPE_LINT_FAST_PATH"
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 RACY_SECONDS = 1.0
 # Below this many files per process, another process costs more than it saves.
 _FILES_PER_PROCESS = 200
@@ -79,10 +79,8 @@ def answer(args: Sequence[str]) -> Answer | None:
 
 
 def project_root(cwd: str) -> str:
-    """The folder the cache lives in: pyproject.toml's, else the working folder (as config.py)."""
-    start = os.path.realpath(cwd)
-    pyproject = find_pyproject(start)
-    return os.path.dirname(pyproject) if pyproject is not None else start
+    """The folder the records live in: the working folder's project (`paths.project_root`)."""
+    return paths.project_root(os.path.realpath(cwd))[0]
 
 
 def record_path(root: str, args: Sequence[str], cwd: str) -> str:
@@ -101,23 +99,20 @@ def record_name(args: Sequence[str], cwd: str) -> str:
 
 
 def snapshot(roots: Iterable[str], exclude: Sequence[str], inputs: Iterable[str],
-             cwd: str) -> tuple[str, int]:
+             cwd: str, gitignore: bool = True) -> tuple[str, int]:
     """A digest of the state a run depends on, and the newest change time in it (ns).
 
-    `roots` are the paths the run scans (walked as discovery walks them), `inputs` every other
-    file it reads; a missing file counts as a state of its own.
+    `roots` are the paths the run scans (listed as discovery lists them, with the
+    pyproject.toml files among them, which can make a folder a project of its own), `inputs`
+    every other file it reads; a missing file counts as a state of its own.
     """
     import hashlib
 
-    files: set[str] = set()
-    for root in roots:
-        if os.path.isdir(root):
-            files.update(python_files(root, exclude, cwd))
-        else:
-            files.add(root)
+    found = paths.tree(roots, exclude, gitignore)
     digest = hashlib.blake2b(digest_size=20)
     newest = 0
-    for group in (sorted(files, key=lambda p: display_path(p, cwd)), list(inputs)):
+    for group in (sorted(found.files, key=lambda p: display_path(p, cwd)),
+                  sorted(found.pyprojects), list(inputs)):
         for path in group:
             try:
                 info = os.stat(path)
@@ -147,51 +142,59 @@ def replay(args: Sequence[str]) -> Answer | None:
     try:
         record = json.loads(text)
         roots, exclude, inputs = record["roots"], record["exclude"], record["inputs"]
+        gitignore = record["gitignore"]
         state, out, err, code = record["state"], record["stdout"], record["stderr"], record["code"]
     except (ValueError, KeyError, TypeError, RecursionError):
         return None  # a damaged record is a miss; the full run will write a new one
     if not all(isinstance(v, list) and all(isinstance(i, str) for i in v)
-               for v in (roots, exclude, inputs)) or not (
+               for v in (roots, exclude, inputs)) or not (gitignore in (True, False) and
             isinstance(out, str) and isinstance(err, str) and code in (0, 1)):
         return None
-    if snapshot(roots, exclude, inputs, cwd)[0] != state:
+    if snapshot(roots, exclude, inputs, cwd, gitignore)[0] != state:
         return None
     return Answer(out, err, code)
 
 
-def save(args: Sequence[str], cwd: str, root: str, before: tuple[str, int], taken_ns: int,
+def save(args: Sequence[str], cwd: str, before: tuple[str, int], taken_ns: int,
          roots: Sequence[str], exclude: Sequence[str], inputs: Sequence[str],
-         answer: Answer) -> None:
+         answer: Answer, gitignore: bool = True) -> None:
     """Record a full run's answer for `replay`; `before` is the `snapshot` taken (at
     `taken_ns`) before the run read anything. Runs over files changed just before are not
     recorded (see the module docstring), nor runs whose state moved while they ran."""
     state, newest = before
     if answer.code not in (0, 1) or newest > taken_ns - int(RACY_SECONDS * 1e9):
         return
-    if snapshot(roots, exclude, inputs, cwd)[0] != state:
+    if snapshot(roots, exclude, inputs, cwd, gitignore)[0] != state:
         return
     import json
 
     from .sealed import Folder
     from .secrets import redact
 
+    root = project_root(cwd)
     record = {"roots": list(roots), "exclude": list(exclude), "inputs": list(inputs),
-              "state": state, "stdout": answer.stdout, "stderr": answer.stderr,
+              "gitignore": gitignore, "state": state, "stdout": answer.stdout, "stderr": answer.stderr,
               "code": answer.code}
     # Redacted before it is sealed; a read-only checkout still scans, it just does not replay.
     Folder(os.path.join(root, CACHE_DIRECTORY)).write(record_name(args, cwd),
                                                       redact(json.dumps(record)))
+    from pathlib import Path
+
+    from .cache import maintain  # the full path has imported it already
+
+    maintain(Path(root))
 
 
 # -------------------------------------------------------------------------------- empty scans
 
 
 class _ScanRequest:
-    __slots__ = ("exclude", "format", "jobs", "paths")
+    __slots__ = ("exclude", "format", "gitignore", "jobs", "paths")
 
     def __init__(self) -> None:
         self.paths: list[str] = []
-        self.exclude: list[str] = []
+        self.exclude: list[str] = []  # anchored to the working folder, as the full path does
+        self.gitignore = True
         self.format = "text"
         self.jobs = 0  # 0: one per core
 
@@ -205,6 +208,9 @@ def _scan_request(args: Sequence[str]) -> _ScanRequest | None:
     while tokens:
         token = tokens.pop(0)
         if token == "--no-cache":
+            continue
+        if token == "--no-respect-gitignore":
+            request.gitignore = False
             continue
         name, value = token, None
         if token.startswith("--") and "=" in token:
@@ -221,7 +227,7 @@ def _scan_request(args: Sequence[str]) -> _ScanRequest | None:
                     return None
                 request.format = value
             elif name == "--exclude":
-                request.exclude.append(value)
+                request.exclude.append(paths.anchor_pattern(value, os.getcwd()))
             elif value.isdigit() and int(value) >= 1:
                 request.jobs = int(value)
             else:
@@ -230,7 +236,7 @@ def _scan_request(args: Sequence[str]) -> _ScanRequest | None:
         if token.startswith("-") or not token:
             return None  # another option, `--`, `-`, help: the full parser decides
         request.paths.append(token)
-    request.paths = request.paths or ["."]
+    request.paths = request.paths or [paths.default_path()]
     return request
 
 
@@ -239,17 +245,18 @@ def empty_scan(args: Sequence[str]) -> Answer | None:
     request = _scan_request(args)
     if request is None:
         return None
-    cwd = os.getcwd()
-    files: list[str] = []
-    for root in request.paths:
-        if os.path.isdir(root):
-            files.extend(python_files(root, request.exclude, cwd))
-        elif os.path.lexists(root):
-            files.append(root)
-        else:
-            return None  # the full path reports the missing path
-    files = sorted({os.path.normcase(os.path.abspath(path)) for path in files})  # each once
-    pyproject = find_pyproject(os.path.realpath(cwd))
+    if not all(os.path.lexists(root) for root in request.paths):
+        return None  # the full path reports the missing path
+    found = paths.tree(request.paths, request.exclude, request.gitignore)
+    if found.skipped or found.empty or any(map(paths.has_table, found.pyprojects)):
+        return None  # notes to print, or projects of their own: the full path's to say
+    once: dict[str, str] = {}  # a file named twice (`a.py ./a.py /abs/a.py`) is read once
+    for path in sorted({os.path.normpath(path) for path in found.files}):
+        once.setdefault(os.path.normcase(os.path.abspath(path)), path)
+    files = sorted(once.values())
+    first = request.paths[0]
+    pyproject = paths.project_root(first if os.path.isdir(first) else
+                                   os.path.dirname(os.path.abspath(first)))[1]
     processes = min(request.jobs or os.cpu_count() or 1, len(files) // _FILES_PER_PROCESS + 1)
     children = _fork_checks(files, processes) if hasattr(os, "fork") else []
     # While the children read their shares, this process reads the config (settings such as
@@ -339,7 +346,8 @@ def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
 
 
 def _settings_free(pyproject: str) -> bool:
-    """True when pyproject.toml parses and sets nothing for this tool (an empty table is fine)."""
+    """True when pyproject.toml parses and sets nothing for this tool (an empty table is fine).
+    `pyproject` holds the table (`paths.project_root`)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # the same parser, from the package index (a dependency on Python 3.10)

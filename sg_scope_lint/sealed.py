@@ -23,7 +23,7 @@ from . import __version__
 from .files import read_regular, write_atomic
 
 SECRET_ENVIRONMENT = "XDG_CACHE_HOME"
-_STAMP = "STAMP"
+STAMP = "STAMP"
 _GITIGNORE = "# Written by sg-scope-lint: a cache, never committed.\n*\n"
 _CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
                  "# This file is a cache directory tag created by sg-scope-lint.\n"
@@ -93,14 +93,21 @@ class Folder:
         not a regular file, too large)."""
         if self.secret is None:
             return None
+        path = os.path.join(self.top, relative)
         try:
-            data = read_regular(os.path.join(self.top, relative), _MAX_ENTRY)
+            data = read_regular(path, _MAX_ENTRY)
             seal, _, text = data.decode("utf-8").partition("\n")
         except (OSError, UnicodeDecodeError):
             return None
         import hmac
 
-        return text if hmac.compare_digest(seal, self.seal(relative, text)) else None
+        if not hmac.compare_digest(seal, self.seal(relative, text)):
+            return None
+        try:
+            os.utime(path)  # in use: `cache.prune` keeps it
+        except OSError:
+            pass
+        return text
 
     def write(self, relative: str, text: str) -> None:
         """Write a sealed file (`text` must already be redacted: the seal covers it as written).
@@ -122,8 +129,13 @@ class Folder:
         (its files are then ignored, one by one, and written again)."""
         if self.secret is None or not os.path.isdir(self.top):
             return None
-        if self.read(_STAMP) == "":
+        if self.read(STAMP) == "":
             return None
+        try:  # only what `mark_folder` and pruning leave (no entry yet): a new folder
+            if set(os.listdir(self.top)) <= {".gitignore", "CACHEDIR.TAG", ".pruned"}:
+                return None
+        except OSError:
+            pass
         self._prepared = False
         try:
             self._prepare()
@@ -138,15 +150,24 @@ class Folder:
             return
         if os.path.islink(self.top):
             raise NotADirectoryError(20, "the cache folder is a link", self.top)
-        os.makedirs(self.top, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            path = os.path.join(self.top, name)
-            if not os.path.isfile(path):
-                write_atomic(path, text, keep_line_endings=False, follow_links=False)
-        if self.read(_STAMP) != "":
-            write_atomic(os.path.join(self.top, _STAMP), f"{self.seal(_STAMP, '')}\n",
+        mark_folder(self.top)
+        if self.read(STAMP) != "":
+            write_atomic(os.path.join(self.top, STAMP), f"{self.seal(STAMP, '')}\n",
                          keep_line_endings=False, private=True, follow_links=False)
         self._prepared = True
+
+
+def mark_folder(top: str) -> None:
+    """The folder, with its `.gitignore` (`*`: git ignores it without a line in the project's)
+    and `CACHEDIR.TAG` (backup tools skip it), each written when missing. The one place these
+    are written: the sealed folder prepares itself with it, `cache.maintain` marks with it."""
+    if os.path.islink(top):
+        raise NotADirectoryError(20, "the cache folder is a link", top)
+    os.makedirs(top, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        path = os.path.join(top, name)
+        if not os.path.isfile(path):
+            write_atomic(path, text, keep_line_endings=False, follow_links=False)
 
 
 def _inside(directory: str, top: str) -> bool:

@@ -56,8 +56,10 @@ def load_yaml(path: Path, display: str, error: type[SgScopeLintError]) -> Any:
     """Parse `path` safely; any read or syntax problem becomes `error` with file and line."""
     try:
         text = read_text(path)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file: {exc.__class__.__name__}: {exc}", file=display) from None
+    except OSError as exc:
+        raise error(f"cannot read file: {exc.strerror or exc}", file=display) from None
+    except UnicodeDecodeError:
+        raise error("cannot read file: not UTF-8 text", file=display) from None
     return load_yaml_text(text, display, error)
 
 

@@ -206,4 +206,4 @@ def test_scan_shows_annotated_calls_and_annotation_errors(tmp_path, monkeypatch,
     assert main(["scan"]) == 1
     text = capsys.readouterr().out
     assert "app.py:5:5: annotated -> templates.read (# sg-scope on line 5): " in text
-    assert "app.py:6:39: error: SGS302 `templates.raed` is not a SendGrid scope" in text
+    assert "app.py:6:39: SGS302 `templates.raed` is not a SendGrid scope" in text

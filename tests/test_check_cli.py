@@ -75,13 +75,13 @@ def test_missing_excess_and_misspelled_scope_then_write(project: Path, capsys) -
     config = write(project / "sendgrid-key.yaml", OUR_YAML)
     code, out, _ = run(capsys, "src", "--key-config", "sendgrid-key.yaml")
     assert code == 1
-    findings = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert findings == [
-        ("src/app.py:9:12: error: key 'default' lacks templates.read "
-        "(GET /v3/templates/{template_id}): sg.client.templates._(tid).get"),
-        ("sendgrid-key.yaml:5: error: key 'default' lists unknown scope "
-        "'suppresion.bounces.read'; did you mean 'suppression.bounces.read'?"),
-        "sendgrid-key.yaml:4: warning: key 'default' grants api_keys.delete, which no call needs",
+    findings = [line for line in out.splitlines() if ": SGS" in line]
+    assert findings == [  # in file, line and column order, each with its code
+        "sendgrid-key.yaml:4: SGS203 key 'default' grants `api_keys.delete`, which no call needs",
+        ("sendgrid-key.yaml:5: SGS202 key 'default' lists `suppresion.bounces.read`, not a "
+         "SendGrid scope; did you mean `suppression.bounces.read`?"),
+        ("src/app.py:9:12: SGS201 `GET /v3/templates/{template_id}` needs `templates.read`, not "
+         "in sendgrid-key.yaml"),
     ]
     assert config.read_text() == OUR_YAML  # check itself never writes
 
@@ -222,8 +222,8 @@ def test_a_planted_secret_is_never_printed(project: Path, capsys) -> None:
         code, out, err = run(capsys, "src", "--key-config", "created-key.json", "--format", fmt)
         assert code == 1
         assert SECRET not in out + err and SECRET[:10] not in out + err
-    assert ("created-key.json:2: error: holds an API key's secret (`api_key`): delete it from the "
-            "file, and revoke the key if the file was ever committed") in run(
+    assert ("created-key.json:2: SGS205 the key config holds an API key's secret (`api_key`): "
+            "delete it from the file, and revoke the key if the file was ever committed") in run(
         capsys, "src", "--key-config", "created-key.json")[1]
     code, out, err = run(capsys, "src", "--key-config", "created-key.json", "--write")
     assert code == 2 and SECRET not in out + err
@@ -245,8 +245,7 @@ def make_key(name, scopes):
                               "api_keys.update, api_keys.read]\n")
     code, out, _ = run(capsys, "src", "--key-config", "k.yaml")
     assert code == 1
-    assert ("src/admin.py:7:5: error: key 'default' lacks alerts.read (granted by "
-            "src/admin.py:7): sg.client.api_keys.post") in out
+    assert "src/admin.py:7:5: SGS201 `POST /v3/api_keys` needs `alerts.read`, not in k.yaml" in out
     assert "k.yaml:1: note: key 'default' grants api_keys.read, which no resolved call needs" in out
     assert "    src/admin.py:8:5: PUT /v3/api_keys/{api_key_id} grants scopes computed" in out
 
@@ -281,7 +280,7 @@ def test_the_key_config_can_come_from_pyproject(project: Path, capsys) -> None:
     write(project / "ops" / "key.yaml", "scopes: [templates.read, mail.send, alerts.read]\n")
     code, out, _ = run(capsys, "src")
     assert code == 0
-    assert "ops/key.yaml:1: warning: key 'default' grants alerts.read" in out
+    assert "ops/key.yaml:1: SGS203 key 'default' grants `alerts.read`" in out
     assert run(capsys, "src", "--strict")[0] == 1
 
 
@@ -289,7 +288,7 @@ def test_full_access_is_a_warning(project: Path, capsys) -> None:
     write(project / "k.yaml", "scopes: []\n")
     code, out, _ = run(capsys, "src", "--key-config", "k.yaml")
     assert code == 0
-    assert ("k.yaml:1: warning: key 'default' lists no scopes, which SendGrid treats as Full "
+    assert ("k.yaml:1: SGS206 key 'default' lists no scopes, which SendGrid treats as Full "
             "Access; the code needs only 2: mail.send, templates.read") in out
 
 

@@ -160,9 +160,9 @@ def test_baseline_hides_a_known_missing_scope_and_reports_a_new_one(project: Pat
                    "sendgrid-key.yaml\n")
     code, out, _ = run(capsys, "--baseline", "baseline.json")
     assert code == 1
-    problems = [line for line in out.splitlines() if ": error: " in line or ": warning: " in line]
-    assert problems == ["src/app.py:2:12: error: key 'default' lacks suppression.bounces.read "
-                        "(GET /v3/suppression/bounces): sg.client.suppression.bounces.get"]
+    problems = [line for line in out.splitlines() if ": SGS" in line]
+    assert problems == [("src/app.py:2:12: SGS201 `GET /v3/suppression/bounces` needs "
+                         "`suppression.bounces.read`, not in sendgrid-key.yaml")]
     data = json.loads(run(capsys, "--baseline", "baseline.json", "--format", "json")[1])
     (key,) = data["keys"]
     assert ([m["scope"] for m in key["missing"]], key["unknown"], key["excess"]) == (

@@ -123,6 +123,23 @@ def test_manifest_hook_rewrites_a_stale_manifest_then_passes(
     assert passed.returncode == 0, passed.stdout + passed.stderr
 
 
+@pytest.mark.precommit
+def test_hooks_leave_a_git_ignored_file_alone(
+        hook_repo: tuple[Path, str], project: Path, home: Path) -> None:
+    """A scratch file git ignores needs a scope the key lacks: neither hook may notice it."""
+    (project / "sendgrid-key.yaml").write_text("scopes: [mail.send, templates.read]\n")
+    assert main(["manifest", "--no-cache"]) == 0
+    (project / ".gitignore").write_text("scratch/\n")
+    (project / "scratch").mkdir()
+    (project / "scratch" / "try.py").write_text(SEND_ONLY + "\nsg.client.stats.get()\n")
+    git(project, "add", "-A")
+    manifest = (project / "sendgrid-scopes.json").read_text()
+    for hook_id in HOOK_IDS:
+        done = try_repo(hook_repo, hook_id, project, home)
+        assert done.returncode == 0, hook_id + done.stdout + done.stderr
+    assert (project / "sendgrid-scopes.json").read_text() == manifest
+
+
 # ------------------------------------------------------------------ without pre-commit
 
 

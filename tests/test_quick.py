@@ -75,7 +75,7 @@ def test_empty_scan_counts_each_file_once(plain_project: Path, capsys) -> None:
     ("annotation", lambda p: write(p / "src" / "a.py", "def f():  # SG_Scope: mail.send\n    pass\n")),
     ("hard-coded key", lambda p: write(p / "src" / "k.py", f"KEY = '{KEY}'\n")),
     ("settings", lambda p: write(p / "pyproject.toml", "[tool.sg-scope-lint]\nexclude = ['x']\n")),
-    ("malformed config", lambda p: write(p / "pyproject.toml", "[project\n")),
+    ("malformed config", lambda p: write(p / "pyproject.toml", "[tool.sg-scope-lint\n")),
 ])
 def test_empty_scan_steps_aside(plain_project: Path, name: str, change) -> None:
     change(plain_project)

@@ -202,6 +202,24 @@ def test_cache_folder_ignores_itself_and_is_tagged(project: Path,
         "Signature: 8a477f597d28d172789f06886806bc55")
 
 
+def test_a_cache_folder_that_is_a_link_is_never_pruned_through(
+        project: Path, tmp_path_factory: pytest.TempPathFactory,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    old = outside / "v1" / "keep.py"
+    old.parent.mkdir()
+    old.write_text("x = 1\n")
+    other = outside / "notes.txt"
+    other.write_text("mine\n")
+    month_ago = time.time() - 30 * 24 * 3600
+    for path in (old, other):
+        os.utime(path, (month_ago, month_ago))
+    os.symlink(outside, project / CACHE_DIRECTORY)
+    check(capsys)
+    assert old.exists() and other.exists()
+    assert sorted(p.name for p in outside.iterdir()) == ["notes.txt", "v1"]
+
+
 def test_a_failing_cache_write_leaves_no_temporary_file(
         project: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -783,7 +783,7 @@ def transferable(value: Value) -> bool:
     import, an argument or a return).
 
     Only SendGrid values travel: clients, partial chains, mail-only clients, SendGrid base URLs
-    and SMTP relay hosts, and factories and instances that hold one (or whose class has
+    and SMTP relay hosts, HTTP sessions whose base URL is SendGrid's, and factories and instances that hold one (or whose class has
     request helpers). An instance of an ordinary project class, or a factory of one, stays in
     its module: were it to travel, every module it reaches would be analysed again, and those
     modules' own ordinary values would travel on, through most of a large tree, without ever
@@ -796,6 +796,8 @@ def transferable(value: Value) -> bool:
         return not value.guessed
     if isinstance(value, Str):  # a SendGrid base URL, or SendGrid's SMTP relay
         return api_path(value.pieces) is not None or literal_text(value) in SMTP_HOSTS
+    if isinstance(value, Session):  # an HTTP client made for SendGrid's API (`base_url=`)
+        return api_path(value.base) is not None
     if isinstance(value, Instance):
         return value.sends or any(transferable(v) for _, v in value.attributes)
     if isinstance(value, Factory):

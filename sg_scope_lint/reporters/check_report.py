@@ -1,9 +1,11 @@
 """Render a key check (`sg-scope-lint check`) as text lines, one JSON object, or a CI format.
 
 The CI formats (SARIF, GitHub annotations, Markdown) show the check's coded findings
-(`findings.check_findings`), so `check` and `scan` share their renderers. Text: one `place: severity: message` line per finding, so editors and CI logs link to it;
-findings about a call point at the call, findings about a granted scope at its line in the key
-config. Then one summary line per key and a total.
+(`findings.check_findings`), so `check` and `scan` share their renderers. Text: one
+`place: CODE message` line per finding, as flake8 prints them, in file, line and column order,
+so editors and CI logs link to it: findings about a call point at the call, findings about a
+granted scope at its line in the key config. Then notes (scopes held back, calls no key is
+known for), one summary line per key and a total.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..types import (
     Unattributed,
 )
 from . import github_report, markdown_report, sarif_report
+from .text_report import finding_line
 
 CHECK_FORMATS = ("text", "json", "sarif", "github", "markdown")
 
@@ -38,23 +41,15 @@ def render_check(fmt: str, check: CheckResult, result: ScanResult,
         return github_report.render_findings(findings)
     if fmt == "markdown":
         return markdown_report.render_summary(result, findings)
-    return render(check, fmt)
+    return render_json(check) if fmt == "json" else render_text(check, findings)
 
 
-def render(check: CheckResult, fmt: str) -> str:
-    return render_json(check) if fmt == "json" else render_text(check)
-
-
-def render_text(check: CheckResult) -> str:
-    out: list[str] = []
+def render_text(check: CheckResult, findings: Sequence[Finding]) -> str:
+    out = [finding_line(finding) for finding in findings]
     config = check.config.file
     for verdict in check.keys:
-        out += _key_lines(verdict, config)
+        out += _held_back(verdict, config)
     out += [_unattributed(unattributed, config) for unattributed in check.unattributed]
-    for doubt in check.doubts:
-        out.append(f"{doubt.location}: note: uncertain call, its scopes are not known: "
-                   f"{doubt.reason}{_chain(doubt)}")
-    out += [_problem(problem, config) for problem in check.problems]
     if out:
         out.append("")
     for verdict in check.keys:
@@ -66,26 +61,13 @@ def render_text(check: CheckResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _key_lines(verdict: KeyVerdict, config: str) -> list[str]:
+def _held_back(verdict: KeyVerdict, config: str) -> list[str]:
     name = f"key '{verdict.key.name}'"
     out = []
-    for missing in verdict.missing:
-        for need in missing.needs:
-            out.append(f"{need.location}: error: {name} lacks {missing.scope} ({need.reason}): "
-                       f"{need.chain}")
-    for unknown in verdict.unknown:
-        hint = (f"; did you mean {' or '.join(repr(s) for s in unknown.suggestions)}?"
-                if unknown.suggestions else " (not in the scope catalogue)")
-        out.append(f"{_at(config, unknown.scope.line)}: error: {name} lists unknown scope "
-                   f"'{unknown.scope.name}'{hint}")
-    for scope in verdict.excess:
-        out.append(f"{_at(config, scope.line)}: warning: {name} grants {scope.name}, which no "
-                   "call needs")
     for held in verdict.held_back:
         out.append(f"{_at(config, held.scope.line)}: note: {name} grants {held.scope.name}, which "
                    "no resolved call needs; not called excess, as these calls may need it:")
         out += [f"    {doubt.location}: {doubt.reason}{_chain(doubt)}" for doubt in held.doubts]
-    out += [_problem(problem, config) for problem in verdict.problems]
     return out
 
 
@@ -114,10 +96,6 @@ def _counts(check: CheckResult) -> tuple[int, int]:
     warnings = sum(len(v.excess) for v in check.keys)
     warnings += sum(p.severity is Severity.WARNING for p in problems)
     return errors, warnings
-
-
-def _problem(problem: KeyProblem, config: str) -> str:
-    return f"{_at(config, problem.line)}: {problem.severity.value}: {problem.message}"
 
 
 def _at(file: str, line: int) -> str:

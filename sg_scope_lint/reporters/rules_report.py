@@ -56,6 +56,24 @@ def render_explanation(found: Explanation, fmt: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def render_code(query: str, fmt: str) -> str:
+    """`explain SGSxxx`: the code's section of docs/codes.md."""
+    from ..codedocs import load
+    from ..codes import BY_CODE
+    from ..errors import SgScopeLintError
+
+    code = BY_CODE.get(query.upper())
+    if code is None:
+        raise SgScopeLintError(f"'{query}' is not a code (codes: {', '.join(sorted(BY_CODE))})")
+    doc = load().get(code.code)
+    text = doc.text if doc else "(docs/codes.md is not installed)"
+    if fmt == "json":
+        return json.dumps({"query": query, "kind": "code", "code": code.code, "name": code.name,
+                           "level": code.level.value, "docs": doc.markdown if doc else None},
+                          indent=2) + "\n"
+    return f"{code.code} {code.name}\n\n{text}\n"
+
+
 def render_reference(rules: tuple[Rule, ...]) -> str:
     """docs/rules.md: every endpoint and its scopes, grouped by family, generated from the YAML."""
     families: dict[str, list[Rule]] = defaultdict(list)

@@ -1,31 +1,39 @@
-"""The scan for a person: one line per call site, finding or error, then the scope set."""
+"""The scan for a person: one line per call site or finding, then the scope set."""
 
 from __future__ import annotations
 
-from ..findings import annotation_finding, key_finding
-from ..types import Location, ScanResult
+from collections.abc import Iterable
+
+from ..findings import scan_findings
+from ..types import Finding, Location, ScanResult
+
+
+def finding_line(finding: Finding) -> str:
+    """`place: CODE message`, as flake8 prints a finding; a place in a key config, which has a
+    line but no column, is `file:line`."""
+    location = finding.location
+    place = f"{location.file}:{location.line}" if location.col == 0 else str(location)
+    return f"{place}: {finding.message}"
+
+
+def render_findings(findings: Iterable[Finding]) -> str:
+    """One line per finding and nothing else (`--quiet`)."""
+    return "".join(f"{finding_line(finding)}\n" for finding in findings)
 
 
 def render(result: ScanResult) -> str:
+    """Each call and its scopes, each finding with its code (as flake8 shows it), in file, line
+    and column order; then the scopes and the counts."""
     lines: list[tuple[Location, str]] = []
     for m in result.matches:
         scopes = ", ".join(m.scopes) or "(no scope needed)"
-        lines.append((m.call.location, f"{m.rule.endpoint} -> {scopes} [{m.rule.id}]"))
-    for u in result.unresolved:
-        lines.append((u.location, f"unresolved: {u.reason}: {u.chain}"))
-    for k in result.unknown:
-        lines.append((k.call.location,
-                      f"unknown endpoint: {k.call.endpoint} ({k.reason}): {k.call.chain}"))
+        lines.append((m.call.location,
+                      f"{m.call.location}: {m.rule.endpoint} -> {scopes} [{m.rule.id}]"))
     for a in result.annotated:
-        lines.append((a.location, (f"annotated -> {', '.join(a.scopes)} (# sg-scope on line "
-                                   f"{a.annotation.line}): {a.chain}")))
-    for e in result.errors:
-        lines.append((e.location, f"error: {e.message}"))
-    for finding in map(annotation_finding, result.annotation_problems):
-        lines.append((finding.location, f"error: {finding.message}"))
-    for key in result.keys:
-        lines.append((key.location, key_finding(key).text))
-    out = [f"{location}: {text}" for location, text in sorted(lines, key=lambda item: item[0])]
+        lines.append((a.location, (f"{a.location}: annotated -> {', '.join(a.scopes)} "
+                                   f"(# sg-scope on line {a.annotation.line}): {a.chain}")))
+    lines += [(f.location, finding_line(f)) for f in scan_findings(result)]
+    out = [line for _, line in sorted(lines, key=lambda item: item[0])]
     required = result.scopes
     if out:
         out.append("")
