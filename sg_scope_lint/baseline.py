@@ -18,6 +18,8 @@ from typing import Any
 
 from .codes import BY_CODE
 from .errors import BaselineError
+from .files import JsonProblem, parse_json, read_text
+from .secrets import redact
 from .types import Finding
 
 BASELINE_VERSION = 1
@@ -55,7 +57,7 @@ class Split:
 
 def build(findings: Iterable[Finding]) -> Baseline:
     """The baseline of these findings, leaving out the codes a baseline must never hide."""
-    counts = Counter(f.identity for f in findings if BY_CODE[f.code].baselinable)
+    counts = Counter(_identity(f) for f in findings if BY_CODE[f.code].baselinable)
     return Baseline(tuple(sorted(Entry(*identity, count) for identity, count in counts.items())))
 
 
@@ -74,8 +76,9 @@ def split(baseline: Baseline, findings: Iterable[Finding]) -> Split:
     new: list[Finding] = []
     known: list[Finding] = []
     for finding in sorted(findings):
-        if BY_CODE[finding.code].baselinable and remaining[finding.identity] > 0:
-            remaining[finding.identity] -= 1
+        identity = _identity(finding)
+        if BY_CODE[finding.code].baselinable and remaining[identity] > 0:
+            remaining[identity] -= 1
             known.append(finding)
         else:
             new.append(finding)
@@ -84,21 +87,28 @@ def split(baseline: Baseline, findings: Iterable[Finding]) -> Split:
     return Split(tuple(new), tuple(known), gone)
 
 
+def _identity(finding: Finding) -> tuple[str, str, str]:
+    """A finding's identity as a baseline file holds it: redacted like every written file, so
+    a file or chain holding a key matches its entry."""
+    code, file, chain = finding.identity
+    return code, redact(file), redact(chain)
+
+
 def read(path: Path) -> Baseline:
     """The baseline in `path`; anything but a well-formed baseline is a `BaselineError`, so a
     damaged file can never pass for an empty one."""
     shown = path.as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         raise BaselineError("no such baseline file; create it with `--write-baseline FILE` "
                             "(of `sg-scope-lint scan` or `check`)", file=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"cannot read the baseline: {exc}", file=shown) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"not valid JSON: {exc.msg}", file=shown, line=exc.lineno) from None
+        data = parse_json(text)
+    except JsonProblem as exc:
+        raise BaselineError(f"not valid JSON: {exc.message}", file=shown, line=exc.line) from None
     return Baseline(_entries(data, shown))
 
 

@@ -3,8 +3,10 @@
 An entry is one module's `ModuleAnalysis` (calls, exports, arguments; rules.py keeps its
 validated rules here too, through `read_entry`/`write_entry`), stored as JSON rather than
 pickle: the cache folder sits in the scanned repository, and loading a pickle from a repository
-you merely lint would run its code. Entries are written to a temporary file and renamed, so
-concurrent runs and interrupts never leave half an entry; an entry that cannot be read is a miss.
+you merely lint would run its code. Entries are sealed (`sealed.Folder`): one this user's tool
+did not write here is a miss, so a committed or crafted entry cannot change a finding. Entries
+are written to a temporary file and renamed, so concurrent runs and interrupts never leave half
+an entry; an entry that cannot be read or decoded is a miss.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
+import types as pytypes
+import typing
 from pathlib import Path
 from typing import Any
 
 from . import __version__, types
 from .analysis import symbols
+from .sealed import STAMP, Folder, mark_folder
 from .secrets import redact
 
 CACHE_DIRECTORY = ".sg-scope-lint-cache"
@@ -31,7 +36,7 @@ CACHE_DIRECTORY = ".sg-scope-lint-cache"
 PRUNE_EVERY_SECONDS = 3600
 MAX_AGE_SECONDS = 7 * 24 * 3600
 MAX_FILES = 20_000
-_KEPT = frozenset({".gitignore", "CACHEDIR.TAG", ".pruned"})
+_KEPT = frozenset({".gitignore", "CACHEDIR.TAG", ".pruned", STAMP})  # STAMP: see sealed.py
 # Bumped when what an entry holds, or how an analysis is made, changes: older entries are
 # then never read (2: helper summaries in exports; base URLs, tornado and URL defaults;
 # 3: module constants other modules' requests read, `wanted` and `constants`; 4: entries keyed
@@ -59,7 +64,12 @@ class AnalysisCache:
     """
 
     def __init__(self, root: Path | None) -> None:
-        self.directory = root / CACHE_DIRECTORY / f"v{_FORMAT}" if root is not None else None
+        self.folder = open_folder(root)
+        self.directory = f"v{_FORMAT}" if self.folder is not None else None
+
+    def claim(self) -> str | None:
+        """A warning when the cache folder was not made by this user's tool (see `sealed`)."""
+        return self.folder.claim() if self.folder is not None else None
 
     def lookup(self, data: bytes, shown: str, module: str, is_package: bool,
                facts: object) -> symbols.ModuleAnalysis | None:
@@ -68,24 +78,24 @@ class AnalysisCache:
 
     def store(self, data: bytes, shown: str, module: str, is_package: bool, facts: object,
               analysis: symbols.ModuleAnalysis) -> None:
-        if self.directory is None:
+        if self.folder is None:
             return
         content = _content_key(data, shown, module, is_package)
         imports = {"imports": sorted(analysis.imports), "stars": sorted(analysis.stars)}
-        write_entry(self.directory / "imports" / content[:2] / content, imports)
+        write_entry(self.folder, f"{self.directory}/imports/{content[:2]}/{content}", imports)
         key = self._key(data, shown, module, is_package, facts)
         if key:
-            write_entry(self.directory / key[:2] / f"{key}.json", _encode(analysis))
+            write_entry(self.folder, f"{self.directory}/{key[:2]}/{key}.json", _encode(analysis))
 
     def _key(self, data: bytes, shown: str, module: str, is_package: bool, facts: object) -> str:
         """The entry's key, "" while the module's imports are not known."""
-        if self.directory is None:
+        if self.folder is None:
             return ""
         from .analysis.solver import facts_seen_by
         from .analysis.symbols import ProjectFacts
 
         content = _content_key(data, shown, module, is_package)
-        imports = read_entry(self.directory / "imports" / content[:2] / content)
+        imports = read_entry(self.folder, f"{self.directory}/imports/{content[:2]}/{content}")
         if not isinstance(imports, dict) or not isinstance(facts, ProjectFacts):
             return ""
         names, stars = imports.get("imports"), imports.get("stars")
@@ -93,44 +103,34 @@ class AnalysisCache:
                 and all(isinstance(n, str) for n in (*names, *stars))):
             return ""
         seen = facts_seen_by(facts, module or "__main__", shown, names, stars)
-        digest = hashlib.sha256(content.encode() + b"\0" + _facts_text(seen).encode())
+        digest = hashlib.sha256(content.encode() + b"\0" + _facts_text(seen).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
     def get(self, key: str) -> symbols.ModuleAnalysis | None:
-        if self.directory is None:
+        if self.folder is None:
             return None
-        path = self.directory / key[:2] / f"{key}.json"
         try:
-            value = _decode(read_entry(path))
-        except (ValueError, KeyError, TypeError):
+            value = _decode(read_entry(self.folder, f"{self.directory}/{key[:2]}/{key}.json"))
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None
-        if not isinstance(value, symbols.ModuleAnalysis):
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # in use: `prune` keeps it
-        return value
+        return value if isinstance(value, symbols.ModuleAnalysis) else None  # read: touched
 
 
 def mark_cache_folder(folder: Path) -> None:
     """Keep the cache folder out of git and out of backups, as ruff does for `.ruff_cache`: a
     `.gitignore` that ignores everything in it, and a `CACHEDIR.TAG`
-    (https://bford.info/cachedir/). Written when missing; a read-only checkout goes without."""
-    tag = ("Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory "
-           "tag created by sg-scope-lint.\n# For information about cache directory tags see "
-           "https://bford.info/cachedir/\n")
-    for name, text in ((".gitignore", "# Created by sg-scope-lint automatically.\n*\n"),
-                       ("CACHEDIR.TAG", tag)):
-        path = folder / name
-        if not path.exists():
-            with contextlib.suppress(OSError):
-                folder.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+    (https://bford.info/cachedir/). Written when missing; a read-only checkout goes without.
+    One implementation with the sealed folder's own (`sealed.mark_folder`)."""
+    with contextlib.suppress(OSError):
+        mark_folder(os.fspath(folder))
 
 
 def maintain(root: Path) -> None:
     """Mark the cache folder under `root`, and prune it when it was last pruned long ago."""
     folder = root / CACHE_DIRECTORY
     mark_cache_folder(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return  # a committed link must not let pruning delete files elsewhere (sealed.py)
     stamp = folder / ".pruned"
     try:
         if time.time() - stamp.stat().st_mtime < PRUNE_EVERY_SECONDS:
@@ -175,30 +175,34 @@ def prune(folder: Path, now: float | None = None) -> None:
 def _content_key(data: bytes, shown: str, module: str, is_package: bool) -> str:
     digest = hashlib.sha256()
     for part in (__version__, shown, module, str(is_package)):
-        digest.update(part.encode() + b"\0")
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")  # non-UTF-8 names
     digest.update(data)
     return digest.hexdigest()
 
 
-def read_entry(path: Path) -> Any:
-    """A cache entry's JSON, or None when it is missing or unreadable (a miss, never an error)."""
+def open_folder(root: Path | None) -> Folder | None:
+    """The project's cache folder, None when caching is off or impossible (no secret)."""
+    if root is None:
+        return None
+    folder = Folder(str(root / CACHE_DIRECTORY))
+    return folder if folder.usable else None
+
+
+def read_entry(folder: Folder, relative: str) -> Any:
+    """A sealed entry's JSON, or None when it is missing, foreign or unreadable (a miss, never
+    an error: deep nesting and huge numbers included)."""
+    text = folder.read(relative)
+    if text is None:
+        return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads(text)
+    except (ValueError, RecursionError):
         return None
 
 
-def write_entry(path: Path, data: Any) -> None:
-    """Write an entry through a temporary file and a rename: readers never see half of one.
-    Keys are redacted; a read-only checkout still works, it just does not cache."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(redact(json.dumps(data, separators=(",", ":"))))
-        os.replace(temporary, path)
-    except OSError:
-        return
+def write_entry(folder: Folder, relative: str, data: Any) -> None:
+    """Write a sealed entry, keys redacted (through a temporary file and a rename)."""
+    folder.write(relative, redact(json.dumps(data, separators=(",", ":"))))
 
 
 def _facts_text(facts: object) -> str:
@@ -237,4 +241,41 @@ def _decode(value: Any) -> Any:
     fields = {name: _decode(item) for name, item in value.items()}
     if cls is symbols.ModuleAnalysis:
         fields["calls"] = list(fields["calls"])
+    hints = _hints(cls)
+    for name, item in fields.items():
+        if name not in hints or not _conforms(item, hints[name]):
+            raise TypeError(f"{cls.__name__}.{name} is not a {hints.get(name)}")
     return cls(**fields)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether a decoded value has the type its field declares: an entry is checked against
+    the classes' own annotations, so a wrong type is a miss, never a crash in the engine."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if hint is None or hint is type(None):
+        return value is None
+    if origin is typing.Union or origin is pytypes.UnionType:
+        return any(_conforms(value, option) for option in args)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_conforms(item, args[0]) for item in value)
+        return len(args) == len(value) and all(map(_conforms, value, args))
+    if origin in (list, frozenset):
+        return isinstance(value, origin) and all(_conforms(item, args[0]) for item in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _conforms(k, args[0]) and _conforms(v, args[1]) for k, v in value.items())
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type):
+        return isinstance(value, hint)  # a dataclass was checked when it was decoded
+    return False  # a form entries never hold

@@ -3,8 +3,8 @@
 Exit codes: 0 clean; 1 findings (unresolved calls, unknown endpoints, unreadable scanned files,
 manifest drift; for `check`: missing or unknown scopes, or excess with --strict; with a
 baseline, only new findings count); 2 usage or input errors (bad options, missing paths, broken
-rules, config, key config, manifests or baselines; for `check`, also scanned files that could
-not be analysed). `diff` informs: it exits 0.
+rules, config, key config, manifests or baselines; a file that cannot be written, a stdout that
+is closed or full; for `check`, also scanned files that could not be analysed). `diff` informs: it exits 0.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from .keywrite import plan, rewrite, unified_diff
 from .livekey import DEFAULT_ENV as LIVE_ENV
 from .livekey import DEFAULT_HOST as LIVE_HOST
 from .livekey import live_key_config
+from .output import guarded
 from .paths import anchor_pattern, default_path, has_table, notes, pyproject_candidates, tree
 from .projects import Project, base_config, check_single, split, start_folder
 from .reporters import FORMATS
@@ -45,7 +46,6 @@ from .reporters.diff_report import DIFF_FORMATS
 from .reporters.rules_report import render_code, render_explanation, render_list
 from .reporters.text_report import render_findings
 from .rules import RuleSet, bundled_rules_dir, load_rule_file, load_ruleset
-from .secrets import redact
 from .suppress import shown
 from .types import CheckResult, KeyConfig, ScanResult
 
@@ -183,7 +183,12 @@ def _parse(arguments: list[str]) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints passes `output.SafeStream` (redacted, escaped)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    return guarded(lambda: _main(arguments))
+
+
+def _main(arguments: list[str]) -> int:
     try:
         args = _parse(arguments)
     except SystemExit as exit_request:  # argparse reports usage errors and --help this way
@@ -193,7 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = base_config(args.paths) if hasattr(args, "paths") else load_config()
         config = _overridden(config, args)
-        if _replayable(args):
+        claimed = _claim_cache(args, config)
+        if _replayable(args) and claimed:
             return _recorded(arguments, args, config)
         return _command(args, config)
     except SgScopeLintError as error:
@@ -230,6 +236,17 @@ def _command(args: argparse.Namespace, config: Config) -> int:
         return EXIT_CLEAN
     _out(render_list(ruleset.rules, args.format))
     return EXIT_CLEAN
+
+
+def _claim_cache(args: argparse.Namespace, config: Config) -> bool:
+    """Warn once when the cache folder was not made by this user's tool (`sealed.py`); False
+    then, so that the warning is not recorded for replays."""
+    if getattr(args, "no_cache", False):
+        return True
+    warning = AnalysisCache(config.root).claim()
+    if warning is not None:
+        _err(f"sg-scope-lint: warning: {warning}")
+    return warning is None
 
 
 def _ruleset(args: argparse.Namespace, config: Config) -> RuleSet:
@@ -331,6 +348,14 @@ def _inputs(args: argparse.Namespace, config: Config) -> set[str]:
         for directory, _, names in os.walk(folder):
             found.update(os.path.join(directory, name) for name in names
                          if name.endswith((".py", ".yaml", ".yml", ".txt")))
+    for path in getattr(args, "paths", ()):  # a package above the scanned paths renames modules
+        directory = os.path.dirname(os.path.abspath(path))
+        while True:
+            found.add(os.path.join(directory, "__init__.py"))
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
     return found
 
 
@@ -433,12 +458,11 @@ class _Progress:
 
 
 def _out(text: str) -> None:
-    """Everything the command prints goes through `redact`: no API key ever reaches a log."""
-    sys.stdout.write(redact(text))
+    sys.stdout.write(text)
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(redact(text) + "\n")
+    sys.stderr.write(text + "\n")
 
 
 def _codes(text: str) -> tuple[str, ...]:
@@ -613,7 +637,7 @@ def _write(path: Path, text: str, key_config: KeyConfig, check: CheckResult, res
 
     In any format but text the diff and notes go to stderr, so stdout stays one document.
     """
-    say = _out if args.format == "text" else lambda message: sys.stderr.write(redact(message))
+    say = _out if args.format == "text" else sys.stderr.write
     shown = key_config.file
     plans = plan(check)
     new = rewrite(text, key_config, plans)  # refuses SendGrid bodies and Terraform

@@ -3,30 +3,26 @@ full command line (`cli.py`), imported only then."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
-from . import quick
+from . import output, quick
 from .colour import paint
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        answer = quick.answer(args)
-        if answer is not None:
-            sys.stdout.write(paint(answer.stdout, sys.stdout))
-            sys.stderr.write(answer.stderr)
-            sys.stdout.flush()
-            return answer.code
-        from .cli import main as full
+    answer = quick.answer(args)
+    if answer is not None:
+        return output.guarded(lambda: _give(answer), redacting=False)  # recorded redacted
+    from .cli import main as full
 
-        code = full(args)
-        sys.stdout.flush()
-        return code
-    except BrokenPipeError:
-        # The reader went away (`scan | head`): what is left to print has no one to read it.
-        # Point stdout at /dev/null so that the interpreter's last flush does not fail again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    return full(args)
+
+
+def _give(answer: quick.Answer) -> int:
+    """The recorded answer; a reader gone away (`scan | head`) ends the run quietly, as in the
+    full path (`output.guarded`)."""
+    sys.stdout.write(paint(answer.stdout, sys.stdout))
+    sys.stderr.write(answer.stderr)
+    return answer.code

@@ -12,6 +12,7 @@ from typing import Any
 from . import paths
 from .codes import check_prefixes
 from .errors import ConfigError
+from .files import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -72,7 +73,7 @@ def parse_config(pyproject: Path) -> Config:
     """Validate the table strictly: an unknown key or a wrong type is an error naming its line."""
     display = pyproject.as_posix()
     try:
-        text = pyproject.read_text(encoding="utf-8")
+        text = read_text(pyproject)
         document = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"cannot read file: {exc.strerror}", file=display) from None
@@ -83,7 +84,11 @@ def parse_config(pyproject: Path) -> Config:
         message = str(exc).replace(where.group(0), "").strip() if where else str(exc)
         raise ConfigError(f"malformed TOML: {message}", file=display,
                           line=int(where.group(1)) if where else 0) from None
-    table: dict[str, Any] = document.get("tool", {}).get(TABLE, {})
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):  # `tool = 5`: valid TOML, but not where tools keep tables
+        raise ConfigError(f"`tool` must be a table, found {tool!r}"[:200], file=display,
+                          line=_line_of_key(text, "tool"))
+    table: dict[str, Any] = tool.get(TABLE, {})
     if not isinstance(table, dict):
         raise ConfigError(f"[tool.{TABLE}] must be a table", file=display)
     table_line = _line_of_table(text)
@@ -109,6 +114,10 @@ def _config(table: dict[str, Any], text: str, display: str, pyproject: Path,
                 isinstance(value, list) and not all(isinstance(item, str) for item in value)):
             raise ConfigError(f"must be {description}, found {value!r}", file=display, line=line,
                               key=f"tool.{TABLE}.{key}")
+        if any(isinstance(item, str) and "\0" in item
+               for item in (value if isinstance(value, list) else [value])):
+            raise ConfigError("holds a NUL character, which no path can", file=display,
+                              line=line, key=f"tool.{TABLE}.{key}")
         checked: Any = value  # its type was checked just above
         if key == "exclude":
             values[field_name] = tuple(paths.anchor_pattern(item, os.fspath(base))

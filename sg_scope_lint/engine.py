@@ -25,6 +25,7 @@ from .analysis.symbols import SMTP_PASSWORD
 from .annotations import read_annotations
 from .cache import AnalysisCache
 from .discover import display_path
+from .files import read_regular
 from .pool import WorkerPool
 from .prefilter import might_call_sendgrid, might_have_annotations
 from .rules import RuleSet, ScopeCatalogue
@@ -446,7 +447,7 @@ def _analyse_source(source: SourceFile, facts: ProjectFacts, cache: AnalysisCach
 
 def _read(source: SourceFile) -> bytes | FileReport:
     try:
-        return source.path.read_bytes()
+        return read_regular(source.path)  # no FIFO, device or link to one; at most 64 MB
     except IsADirectoryError:
         return file_error(source.shown, 1, 1, "is a directory, not a Python file")
     except OSError as exc:

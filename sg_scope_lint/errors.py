@@ -5,13 +5,16 @@
     ├── RulesError              -- a rules or scope-catalogue file is malformed
     ├── ManifestError           -- a manifest file cannot be read
     ├── KeyConfigError          -- a key config (`--key-config`) cannot be read or is malformed
-    └── BaselineError           -- a baseline file cannot be read or is not a baseline
+    ├── BaselineError           -- a baseline file cannot be read or is not a baseline
+    └── WriteError              -- a file the command writes cannot be written
 
 Problems in one *scanned* file are not exceptions: they become `FileError` findings so that
 the rest of the scan is still reported.
 """
 
 from __future__ import annotations
+
+from .paths import printable
 
 
 class SgScopeLintError(Exception):
@@ -35,7 +38,8 @@ class SgScopeLintError(Exception):
         if where and self.line:
             where = f"{where}:{self.line}"
         key = f"{self.key}: " if self.key else ""
-        one = f"{where}: {key}{self.message}" if where else f"{key}{self.message}"
+        # One line whatever the file quoted: a name holding a line break is shown escaped.
+        one = printable(f"{where}: {key}{self.message}" if where else f"{key}{self.message}")
         return "\n".join([one, *map(str, self.followers)])
 
 
@@ -75,3 +79,8 @@ class KeyConfigError(SgScopeLintError):
 
 class BaselineError(SgScopeLintError):
     """A baseline file is missing, unreadable or malformed; never read as "no findings"."""
+
+
+class WriteError(SgScopeLintError):
+    """A file the command was asked to write (manifest, baseline, key config) cannot be
+    written: a full disk, a read-only folder. Nothing was replaced."""

@@ -75,7 +75,13 @@ class Plugin:
         text = "".join(lines)
         data = text.encode("utf-8", "surrogateescape")
         if needs_analysis(data):
-            self._findings = _analyse(_as_declared(text, data), filename, self._load(filename))
+            try:
+                self._findings = _analyse(_as_declared(text, data), filename,
+                                          self._load(filename))
+            except Exception as error:  # noqa: BLE001 - re-raised, redacted: flake8 prints it
+                from .secrets import redact
+
+                raise RuntimeError(redact(f"{type(error).__name__}: {error}")) from None
 
     @classmethod
     def add_options(cls, manager: OptionManager) -> None:
@@ -112,8 +118,13 @@ class Plugin:
         return loaded
 
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        if not self._findings:
+            return
+        from .secrets import redact  # flake8 prints what it is given: the CLI's redaction
+
         for finding in self._findings:
-            yield finding.location.line, finding.location.col - 1, finding.message, type(self)
+            yield (finding.location.line, finding.location.col - 1, redact(finding.message),
+                   type(self))
 
 
 def _load(key_config_option: str | None, rules_option: tuple[str, ...], root: str) -> _Loaded:
@@ -121,13 +132,14 @@ def _load(key_config_option: str | None, rules_option: tuple[str, ...], root: st
     project at `root` as fallback."""
     from .config import load_config
     from .rules import load_ruleset
+    from .secrets import redact
 
     fallback = load_config(Path(root))
     rules = tuple(Path(p) for p in rules_option) or fallback.rules
     key_config = Path(key_config_option) if key_config_option else fallback.key_config
     ruleset = load_ruleset(extra_files=rules, cache_root=fallback.root)
     for warning in ruleset.warnings:
-        LOG.warning("sg-scope-lint: %s", warning)
+        LOG.warning("sg-scope-lint: %s", redact(warning))
     if key_config is None:
         return _Loaded(ruleset, None)
     from .keyconfig import read_key_config  # and PyYAML: only for projects with a key config

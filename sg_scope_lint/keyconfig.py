@@ -14,13 +14,13 @@ nor quoted: the reader only records the line, so the check can say the file must
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from .discover import display_path
 from .errors import KeyConfigError
+from .files import JsonProblem, parse_json, read_text
 from .keyscopes import scope_list
 from .secrets import KEY_PATTERN
 from .textlines import TextLines
@@ -57,7 +57,7 @@ def read_key_text(path: Path) -> str:
     """A key config's text; a missing or unreadable file is a `KeyConfigError`."""
     display = display_path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     except FileNotFoundError:
         raise KeyConfigError("no such file", file=display) from None
     except IsADirectoryError:
@@ -104,10 +104,10 @@ def _load(text: str, display: str) -> Any:
     """JSON when the text starts like JSON (JSON may indent with tabs, which YAML refuses)."""
     if text.lstrip().startswith(("{", "[")):
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise KeyConfigError(f"malformed JSON: {exc.msg}", file=display,
-                                 line=exc.lineno) from None
+            return parse_json(text)
+        except JsonProblem as exc:
+            raise KeyConfigError(f"malformed JSON: {exc.message}", file=display,
+                                 line=exc.line) from None
     return load_yaml_text(text, display, KeyConfigError)
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import ManifestError
+from . import files
+from .errors import ManifestError, WriteError
+from .files import JsonProblem, parse_json, read_text
 from .secrets import redact
 from .types import Annotated, KeyConfig, Match, ScanResult
 
@@ -126,16 +127,16 @@ def dumps(manifest: dict[str, Any]) -> str:
 def read(path: Path) -> dict[str, Any] | None:
     """The manifest on disk, or None when there is no file yet."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"cannot read the manifest: {exc}", file=path.as_posix()) from None
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ManifestError(f"not valid JSON: {exc.msg}", file=path.as_posix(),
-                            line=exc.lineno) from None
+        data = parse_json(text)
+    except JsonProblem as exc:
+        raise ManifestError(f"not valid JSON: {exc.message}", file=path.as_posix(),
+                            line=exc.line) from None
     if not isinstance(data, dict) or not isinstance(data.get("scopes"), dict):
         raise ManifestError("not an sg-scope-lint manifest (no 'scopes' object)",
                             file=path.as_posix())
@@ -143,24 +144,20 @@ def read(path: Path) -> dict[str, Any] | None:
 
 
 def compare(on_disk: dict[str, Any] | None, needed: dict[str, Any]) -> ManifestDiff:
+    """What writing `needed` would change on disk; `needed` as it would be written (redacted:
+    a folder named like a key is written `SG.abc…`, and must compare equal to that)."""
+    needed = json.loads(redact(dumps(needed)))
     old = set(on_disk["scopes"]) if on_disk else set()
     new = set(needed["scopes"])
     return ManifestDiff(tuple(sorted(new - old)), tuple(sorted(old - new)), on_disk != needed)
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, so no reader ever sees half a manifest.
-
-    Every file the tool writes goes through here, so every one is redacted: an API key that
-    reached the text by any path is written as `SG.abc…`.
-    """
-    text = redact(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write a file the user asked for (manifest, baseline, key config) through
+    `files.write_atomic`: redacted, atomic, keeping the link, mode and line endings it replaces.
+    A failure (a full disk, a read-only folder) is a `WriteError` naming the file."""
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        files.write_atomic(path, text)
+    except OSError as exc:
+        raise WriteError(f"cannot write the file: {exc.strerror or exc}",
+                         file=path.as_posix()) from None

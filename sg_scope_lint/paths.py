@@ -263,8 +263,15 @@ def _excluded_parts(root: str, parts: tuple[str, ...], patterns: Sequence[str]) 
         for size in range(1, len(parts) + 1))
 
 
+# Control characters in a file name, as reports show them: a name holding a line break must not
+# start a line of its own in a report (it would read as a finding).
+_CONTROL = {code: f"\\x{code:02x}" for code in (*range(32), 127, 0x85)} | {
+    10: "\\n", 13: "\\r", 9: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
 def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
-    """A path as reports show it: POSIX, relative to the working directory where possible.
+    """A path as reports show it: POSIX, relative to the working directory where possible,
+    control characters escaped (`\\n`).
 
     Called for every file of a large tree, so the common case (a relative path inside the
     working directory) is answered with string operations; pass `cwd` in loops.
@@ -273,8 +280,14 @@ def display_path(path: str | os.PathLike[str], cwd: str | None = None) -> str:
     if not os.path.isabs(text) and not text.startswith(".."):
         normal = os.path.normpath(text)
         if not normal.startswith(".."):
-            return normal.replace(os.sep, "/")
-    return os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/")
+            return printable(normal.replace(os.sep, "/"))
+    return printable(
+        os.path.relpath(os.path.abspath(text), cwd or os.getcwd()).replace(os.sep, "/"))
+
+
+def printable(text: str) -> str:
+    """`text` on one line: control characters escaped (`\\n`, `\\x00`)."""
+    return text if text.isprintable() else text.translate(_CONTROL)
 
 
 def pyproject_candidates(start: str) -> Iterator[str]:
@@ -296,13 +309,14 @@ def find_pyproject(start: str) -> str | None:
 
 def has_table(pyproject: str) -> bool:
     """Whether the pyproject.toml holds `[tool.sg-scope-lint]`. A file that mentions the tool
-    but does not parse counts as holding it, so that its error is reported, not passed over."""
+    but does not parse counts as holding it, so that its error is reported, not passed over;
+    so does one whose `tool` is not a table (`tool = 5`: no tool's settings can be read)."""
     try:
         with open(pyproject, "rb") as stream:
             data = stream.read()
     except OSError:
         return False
-    if TABLE_MARKER.encode() not in data:
+    if TABLE_MARKER.encode() not in data and not _sets_tool(data):
         return False
     import sys
 
@@ -314,8 +328,14 @@ def has_table(pyproject: str) -> bool:
         document = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return True
-    tool = document.get("tool")
-    return isinstance(tool, dict) and TABLE_MARKER in tool
+    tool = document.get("tool", {})
+    return not isinstance(tool, dict) or TABLE_MARKER in tool
+
+
+def _sets_tool(data: bytes) -> bool:
+    """Whether a line assigns `tool` itself (`tool = 5`), which `has_table` must report."""
+    return b"tool" in data and any(
+        line.split(b"=", 1)[0].strip() == b"tool" for line in data.splitlines() if b"=" in line)
 
 
 def project_root(start: str) -> tuple[str, str | None]:

@@ -6,7 +6,8 @@ Two kinds of run are answered here, and everything else goes to `cli.main` uncha
 * a **replay**: a read-only command (`scan`, `check`, `manifest --check`) run again with the same
   arguments, in the same folder, with the same tool, where no scanned file and no input (config,
   rules, key config, manifest, baseline, the tool's own code) changed since a full run recorded
-  its output under `.sg-scope-lint-cache/runs/`. "Changed" is judged like `git status` judges
+  its output under `.sg-scope-lint-cache/runs/` (sealed like every cache file, `sealed.py`: a
+  record this user's tool did not write is never replayed). "Changed" is judged like `git status` judges
   its index: by each file's size, inode and change times, not by reading it. A file changed less
   than `RACY_SECONDS` before the recording could change again within the same clock tick
   unnoticed, so such runs are not recorded at all.
@@ -31,11 +32,12 @@ import sys
 from collections.abc import Iterable, Sequence
 
 from . import __version__, paths
+from .files import read_regular
 from .paths import display_path
 from .prefilter import needs_analysis
 
 SWITCH = "SG_SCOPE_LINT_FAST_PATH"
-RUNS_DIRECTORY = os.path.join(".sg-scope-lint-cache", "runs")
+CACHE_DIRECTORY = ".sg-scope-lint-cache"
 RECORD_FORMAT = 2
 RACY_SECONDS = 1.0
 # Below this many files per process, another process costs more than it saves.
@@ -82,13 +84,18 @@ def project_root(cwd: str) -> str:
 
 
 def record_path(root: str, args: Sequence[str], cwd: str) -> str:
+    return os.path.join(root, CACHE_DIRECTORY, record_name(args, cwd))
+
+
+def record_name(args: Sequence[str], cwd: str) -> str:
+    """The record's name inside the cache folder."""
     import hashlib
 
     # The interpreter and the copy of the tool too: two checkouts on PYTHONPATH are two tools.
     identity = "\0".join((str(RECORD_FORMAT), __version__, sys.executable, sys.version,
                           os.path.dirname(os.path.abspath(__file__)), cwd, *args))
     name = hashlib.sha256(identity.encode("utf-8", "surrogateescape")).hexdigest()[:40]
-    return os.path.join(root, RUNS_DIRECTORY, f"{name}.json")
+    return f"runs/{name}.json"
 
 
 def snapshot(roots: Iterable[str], exclude: Sequence[str], inputs: Iterable[str],
@@ -124,12 +131,11 @@ def replay(args: Sequence[str]) -> Answer | None:
     `--stats`, which reports what this run costs)."""
     if "--stats" in args:
         return None
+    from .sealed import Folder
+
     cwd = os.getcwd()
-    path = record_path(project_root(cwd), args, cwd)
-    try:
-        with open(path, encoding="utf-8") as stream:
-            text = stream.read()
-    except OSError:
+    text = Folder(os.path.join(project_root(cwd), CACHE_DIRECTORY)).read(record_name(args, cwd))
+    if text is None:
         return None
     import json
 
@@ -138,7 +144,7 @@ def replay(args: Sequence[str]) -> Answer | None:
         roots, exclude, inputs = record["roots"], record["exclude"], record["inputs"]
         gitignore = record["gitignore"]
         state, out, err, code = record["state"], record["stdout"], record["stderr"], record["code"]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return None  # a damaged record is a miss; the full run will write a new one
     if not all(isinstance(v, list) and all(isinstance(i, str) for i in v)
                for v in (roots, exclude, inputs)) or not (gitignore in (True, False) and
@@ -161,21 +167,17 @@ def save(args: Sequence[str], cwd: str, before: tuple[str, int], taken_ns: int,
     if snapshot(roots, exclude, inputs, cwd, gitignore)[0] != state:
         return
     import json
-    import tempfile
+
+    from .sealed import Folder
+    from .secrets import redact
 
     root = project_root(cwd)
-    target = record_path(root, args, cwd)
     record = {"roots": list(roots), "exclude": list(exclude), "inputs": list(inputs),
               "gitignore": gitignore, "state": state, "stdout": answer.stdout, "stderr": answer.stderr,
               "code": answer.code}
-    try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(record, stream)
-        os.replace(temporary, target)
-    except OSError:
-        return  # a read-only checkout still scans; it just does not replay
+    # Redacted before it is sealed; a read-only checkout still scans, it just does not replay.
+    Folder(os.path.join(root, CACHE_DIRECTORY)).write(record_name(args, cwd),
+                                                      redact(json.dumps(record)))
     from pathlib import Path
 
     from .cache import maintain  # the full path has imported it already
@@ -253,7 +255,10 @@ def empty_scan(args: Sequence[str]) -> Answer | None:
     nested = [p for p in found.pyprojects if os.path.realpath(p) != own]
     if found.skipped or found.empty or any(map(paths.has_table, nested)):
         return None  # notes to print, or projects of their own: the full path's to say
-    files = sorted({os.path.normpath(path) for path in found.files})
+    once: dict[str, str] = {}  # a file named twice (`a.py ./a.py /abs/a.py`) is read once
+    for path in sorted({os.path.normpath(path) for path in found.files}):
+        once.setdefault(os.path.normcase(os.path.abspath(path)), path)
+    files = sorted(once.values())
     processes = min(request.jobs or os.cpu_count() or 1, len(files) // _FILES_PER_PROCESS + 1)
     children = _fork_checks(files, processes) if hasattr(os, "fork") else []
     # While the children read their shares, this process reads the config (settings such as
@@ -334,11 +339,7 @@ def _plain(files: list[str], children: Sequence[_Child] = ()) -> bool:
                 child.poll() == b"0" for child in children):
             return False
         try:
-            handle = os.open(path, os.O_RDONLY)
-            try:
-                data = os.read(handle, os.fstat(handle).st_size + 1)
-            finally:
-                os.close(handle)
+            data = read_regular(path)  # a FIFO or device is an error the full path reports
         except OSError:
             return False
         if needs_analysis(data) or _may_hold_key(data):

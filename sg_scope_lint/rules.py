@@ -186,45 +186,53 @@ def load_ruleset(directory: Path | None = None, extra_files: Iterable[Path] = ()
     return RuleSet(tuple(rules), catalogue, tuple(warnings))
 
 
-def _cache_entry(files: list[Path], cache_root: Path) -> Path:
+def _cache_entry(files: list[Path]) -> str:
     import hashlib
 
     from . import __version__
-    from .cache import CACHE_DIRECTORY
 
-    digest = hashlib.sha256(f"{__version__}\0{Path.cwd()}\0".encode())  # origins are relative
+    digest = hashlib.sha256(  # origins are relative
+        f"{__version__}\0{Path.cwd()}\0".encode("utf-8", "surrogatepass"))
     digest.update(Path(__file__).read_bytes())  # how they are validated and matched
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return cache_root / CACHE_DIRECTORY / "rules" / f"{digest.hexdigest()}.json"
+        digest.update(path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes()
+                      + b"\0")
+    return f"rules/{digest.hexdigest()}.json"
 
 
 def _cached(files: list[Path], cache_root: Path) -> RuleSet | None:
-    from .cache import read_entry
+    """The validated rules as a sealed entry of the cache holds them (`sealed.py`: an entry
+    this user's tool did not write is never read), None on any miss."""
+    from .cache import open_folder, read_entry
 
+    folder = open_folder(cache_root)
+    if folder is None:
+        return None
     try:
-        entry = _cache_entry(files, cache_root)
+        entry = _cache_entry(files)
     except OSError:
         return None  # an unreadable rules file: loading reports it
-    data = read_entry(entry)
+    data = read_entry(folder, entry)
     try:
         return RuleSet(
             tuple(Rule(**{**fields, "confidence": Confidence(fields["confidence"])})
                   for fields in _tuples(data["rules"])),
             ScopeCatalogue(_tuples(data["catalogue"])))
-    except (TypeError, KeyError, ValueError):
+    except (TypeError, KeyError, ValueError, AttributeError, RecursionError):
         return None  # no entry, or one this version cannot read: load the YAML
 
 
 def _store(files: list[Path], cache_root: Path, ruleset: RuleSet) -> None:
     from dataclasses import asdict
 
-    from .cache import write_entry
+    from .cache import open_folder, write_entry
 
-    write_entry(_cache_entry(files, cache_root), {
-        "rules": [asdict(rule) for rule in ruleset.rules],
-        "catalogue": ruleset.catalogue.kinds,
-    })
+    folder = open_folder(cache_root)
+    if folder is not None:
+        write_entry(folder, _cache_entry(files), {
+            "rules": [asdict(rule) for rule in ruleset.rules],
+            "catalogue": ruleset.catalogue.kinds,
+        })
 
 
 def _tuples(value: Any) -> Any:

@@ -66,8 +66,9 @@ class _Lines:
         lines = self._files.get(path)
         if lines is None:
             try:
-                with open(path, encoding="utf-8", errors="replace") as stream:
-                    lines = stream.read().splitlines()
+                from .files import read_regular  # regular files only: never a FIFO
+
+                lines = read_regular(path).decode("utf-8", "replace").splitlines()
             except OSError:
                 lines = []
             self._files[path] = lines

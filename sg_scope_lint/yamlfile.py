@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import SgScopeLintError
+from .files import TOO_LONG_NUMBER, read_text
 
 if TYPE_CHECKING:
     import yaml
@@ -34,6 +35,14 @@ def _line_loader() -> Any:
 
     class LineLoader(base):  # type: ignore[misc, valid-type]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+            seen: set[object] = set()
+            for key_node, _ in node.value:  # YAML keeps the last of two equal keys, silently
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (str, int, float, bool)) or key is None:
+                    if key in seen:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark)
+                    seen.add(key)
             mapping = LineDict(super().construct_mapping(node, deep=True))
             mapping.line = node.start_mark.line + 1
             return mapping
@@ -46,7 +55,7 @@ def _line_loader() -> Any:
 def load_yaml(path: Path, display: str, error: type[SgScopeLintError]) -> Any:
     """Parse `path` safely; any read or syntax problem becomes `error` with file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror or exc}", file=display) from None
     except UnicodeDecodeError:
@@ -65,8 +74,13 @@ def load_yaml_text(text: str, display: str, error: type[SgScopeLintError]) -> An
         line = mark.line + 1 if mark else 0
         problem = exc.problem or exc.context or "malformed YAML"
         raise error(f"malformed YAML: {problem}", file=display, line=line) from None
-    except yaml.YAMLError as exc:
-        raise error(f"malformed YAML: {exc}", file=display) from None
+    except yaml.YAMLError as exc:  # a reader error (a NUL, say): its first line says it all
+        reason = (str(exc).splitlines() or ["unreadable"])[0]
+        raise error(f"malformed YAML: {reason}", file=display) from None
+    except RecursionError:
+        raise error("malformed YAML: nested too deeply to read", file=display) from None
+    except ValueError:  # int() refusing a number of over 4,300 digits
+        raise error(f"malformed YAML: {TOO_LONG_NUMBER}", file=display) from None
 
 
 def line_of(node: object) -> int:

@@ -149,6 +149,7 @@ def test_rerun_replays_the_recorded_output(recording: Path, capsys) -> None:
     ("new file", lambda p: write(p / "src" / "more.py", PLAIN)),
     ("deleted file", lambda p: (p / "src" / "handlers.py").unlink()),
     ("new config", lambda p: write(p / "pyproject.toml", "[tool.sg-scope-lint]\n")),
+    ("package above the scanned folder", lambda p: write(p / "__init__.py", "")),
 ])
 def test_any_change_ends_the_replay(recording: Path, capsys, name: str, change) -> None:
     argv = ["scan", "src", "--format", "json"]

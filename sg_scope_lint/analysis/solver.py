@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..files import read_regular
 from ..pool import PARALLEL_THRESHOLD, WorkerPool
 
 if TYPE_CHECKING:
@@ -313,8 +314,7 @@ def _files_importing(paths: list[str], names: frozenset[bytes], pattern: re.Patt
     found = []
     for index, path in enumerate(paths):
         try:
-            with open(path, "rb") as file:
-                data = file.read()
+            data = read_regular(path)  # a FIFO named x.py must not stall the scan
         except OSError:
             continue
         if _may_import(data, names, pattern, exported):

@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..secrets import redact
+
 _CODE_SPAN = re.compile(r"(`[^`\n]*`)")
 _PUNCTUATION = re.compile(r"([\\*_<>\[\]#])")
 MAX_ROWS = 100  # per list: a comment holds 65,536 characters, a job summary 1 MiB
 
 
 def code(text: str) -> str:
-    """`text` as one inline code span, whatever backticks it holds."""
-    text = " ".join(text.splitlines())
+    """`text` as one inline code span, whatever backticks it holds (redacted first: a key
+    written in pieces on several lines is still one key)."""
+    text = " ".join(redact(text).splitlines())
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
@@ -24,8 +27,9 @@ def code(text: str) -> str:
 
 
 def prose(text: str) -> str:
-    """A message as Markdown: its `code` spans kept, Markdown punctuation elsewhere escaped."""
-    text = " ".join(text.splitlines())
+    """A message as Markdown: its `code` spans kept, Markdown punctuation elsewhere escaped
+    (after redaction: `SG.a\\_b…` would no longer look like a key)."""
+    text = " ".join(redact(text).splitlines())
     parts = _CODE_SPAN.split(text)
     return "".join(part if index % 2 else _PUNCTUATION.sub(r"\\\1", part)
                    for index, part in enumerate(parts))

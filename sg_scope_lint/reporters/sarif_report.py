@@ -73,7 +73,7 @@ def _rule(code: Code, doc: codedocs.CodeDoc | None) -> dict[str, Any]:
 def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any]:
     location = finding.location
     physical: dict[str, Any] = {
-        "artifactLocation": {"uri": quote(location.file, safe="/"), "uriBaseId": SRCROOT}}
+        "artifactLocation": {"uri": quote(location.file, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}}
     if location.line >= 1:  # a finding about a whole file has no region
         physical["region"] = {"startLine": location.line,
                               **({"startColumn": location.col} if location.col >= 1 else {})}
@@ -85,5 +85,5 @@ def _result(finding: Finding, rule_index: int, occurrence: int) -> dict[str, Any
         "message": {"text": finding.text},
         "locations": [{"physicalLocation": physical}],
         "partialFingerprints": {
-            FINGERPRINT: hashlib.sha256(identity.encode("utf-8")).hexdigest()},
+            FINGERPRINT: hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()},
     }
