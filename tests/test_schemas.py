@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+import sg_scope_lint
+
 from sg_scope_lint.cli import main
 from sg_scope_lint.config import parse_config
 from sg_scope_lint.errors import ConfigError, KeyConfigError
@@ -22,7 +24,9 @@ NAMES = ("rules", "key-config", "manifest", "pyproject")
 
 @pytest.mark.parametrize("name", NAMES)
 def test_each_schema_is_a_valid_draft_2020_12_schema_in_the_package(name: str) -> None:
-    assert (SCHEMAS / f"{name}.schema.json").parent == REPO / "sg_scope_lint" / "schemas"
+    # shipped in the package, wherever it is installed (a checkout or site-packages)
+    assert (SCHEMAS / f"{name}.schema.json").is_file()
+    assert SCHEMAS == Path(sg_scope_lint.__file__).parent / "schemas"
     jsonschema.Draft202012Validator.check_schema(schema(name))
     assert f"`sg_scope_lint/schemas/{name}.schema.json`" in (REPO / "docs" / "schemas.md").read_text()
 
