@@ -62,6 +62,16 @@ class SafeStream(io.TextIOBase):
         except (OSError, ValueError) as error:
             raise OutputError(_reason(error)) from None
 
+    def close(self) -> None:
+        """Mark this wrapper closed (not the wrapped stream). When it is collected at exit after
+        a write already failed and was reported, the flush `close` makes may fail again: that
+        failure was said once, so it is not raised from the finaliser (Python 3.13 prints such
+        exceptions)."""
+        try:
+            super().close()
+        except OutputError:
+            pass
+
     def isatty(self) -> bool:
         return not self.stream.closed and self.stream.isatty()
 
