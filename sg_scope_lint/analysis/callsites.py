@@ -76,14 +76,15 @@ def analyse_module(module: cst.Module, path: str, module_name: str = "", is_pack
     collector = Collector(path, module_name or "__main__", is_package)
     walk(module, collector)  # libcst's module.visit would rebuild the whole tree
     _bind_arguments(collector.functions, facts.arguments)
-    about_sendgrid = _about_sendgrid(collector), _named_after_sendgrid(collector)
-    evaluator = Evaluator(collector.module_scope, facts, *about_sendgrid)
+    about_sendgrid = _about_sendgrid(collector)
+    sendgrid_functions = _named_after_sendgrid(collector)
+    evaluator = Evaluator(collector.module_scope, facts, about_sendgrid, sendgrid_functions)
     outgoing: dict[str, dict[int | str, Value]] = {}
     for _ in range(_LOCAL_ROUNDS):
         outgoing, local = _passed_values(evaluator, collector.calls)
         if not _bind_arguments(collector.functions, local):
             break
-        evaluator = Evaluator(collector.module_scope, facts, *about_sendgrid)
+        evaluator = Evaluator(collector.module_scope, facts, about_sendgrid, sendgrid_functions)
     positions = Positions(module, len(collector.calls), collector.assigns, source)
     requests = {p.ordinal: recognise(evaluator, p.node, p.scope, p.order) for p in collector.calls}
     requests.update(_urls_from_other_modules(evaluator, collector, requests))

@@ -460,19 +460,7 @@ class Evaluator:
               ) -> tuple[list[tuple[cst.BaseExpression | None, cst.BaseExpression]], Scope, int] | None:
         """The entries (key, value; key None for a list or tuple) of the literal dict, list or
         tuple a name is bound to, with the scope and order to evaluate them in."""
-        seen = 0
-        while isinstance(node, (cst.Name, cst.Attribute)) and seen < 8:
-            if isinstance(node, cst.Attribute):  # `self.PATHS`, `Class.PATHS`: a class body's
-                owner = scope.instance_class(node.value.value) if isinstance(
-                    node.value, cst.Name) else None
-                bindings = owner.bindings.get(node.attr.value, []) if owner else []
-            else:
-                bindings = self.candidates(node.value, scope, order)
-            bindings = [b for b in bindings if b.node is not None and not b.annotation]
-            if not bindings:
-                return None
-            node, scope, order = bindings[0].node, bindings[0].scope, bindings[0].order
-            seen += 1
+        node, scope, order = self._bound_node(node, scope, order, attributes=True)
         if isinstance(node, cst.Dict):
             return [(e.key, e.value) for e in node.elements if isinstance(e, cst.DictElement)], \
                 scope, order
@@ -484,17 +472,29 @@ class Evaluator:
     def _literal_node(self, node: cst.BaseExpression, scope: Scope,
                       order: int) -> cst.BaseExpression:
         """Follow a name to the expression it was last bound to (one hop per binding)."""
-        seen = 0
-        while isinstance(node, cst.Name) and seen < 8:
-            bindings = [b for b in self.candidates(node.value, scope, order)
-                        if b.node is not None and not b.default]
+        return self._bound_node(node, scope, order)[0]
+
+    def _bound_node(self, node: cst.BaseExpression, scope: Scope, order: int,
+                    attributes: bool = False) -> tuple[cst.BaseExpression, Scope, int]:
+        """A name followed to the expression last bound to it, with that binding's scope and
+        order (at most 8 hops); with `attributes`, also `self.X` / a class's own `X` through
+        its class body. Stops at an annotation or a name bound to nothing written."""
+        for _ in range(8):
+            if isinstance(node, cst.Name):
+                bindings = self.candidates(node.value, scope, order)
+            elif attributes and isinstance(node, cst.Attribute) and isinstance(node.value,
+                                                                                  cst.Name):
+                owner = scope.instance_class(node.value.value)
+                bindings = owner.bindings.get(node.attr.value, []) if owner else []
+            else:
+                break
+            bindings = [b for b in bindings if b.node is not None and not b.default]
             if not bindings or bindings[0].annotation:
-                return node
+                break
             bound = bindings[0].node
             assert bound is not None
             node, scope, order = bound, bindings[0].scope, bindings[0].order
-            seen += 1
-        return node
+        return node, scope, order
 
     def _annotated(self, node: cst.BaseExpression, scope: Scope) -> Value:
         """A parameter annotated with the client class (also `Optional[...]`, `... | None`), an

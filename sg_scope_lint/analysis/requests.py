@@ -98,18 +98,17 @@ def _url_with_verb(evaluator: Evaluator, node: cst.Call, scope: Scope,
         return None
     positional = [arg.value for arg in node.args if arg.keyword is None]
     keywords = {arg.keyword.value: arg.value for arg in node.args if arg.keyword is not None}
-    urls = [n for n in (*positional, *keywords.values())
-            if (v := evaluator.value(n, scope, order)) is not None
-            and isinstance(v, Str) and (path := api_path(v.pieces)) is not None
-            and names_endpoint(path)]
+    urls = [(n, v) for n in (*positional, *keywords.values())
+            if isinstance(v := evaluator.value(n, scope, order), Str)
+            and (path := api_path(v.pieces)) is not None and names_endpoint(path)]
     if len(urls) != 1:
         return None
-    url = evaluator.value(urls[0], scope, order)
+    (url_node, url), = urls
     method = next((_verb_of(evaluator, keywords[k], scope, order) for k in _METHOD_KEYWORDS
                    if k in keywords), None)
-    if method is None and len(positional) >= 2 and positional[1] is urls[0]:
+    if method is None and len(positional) >= 2 and positional[1] is url_node:
         method = _verb_of(evaluator, positional[0], scope, order)
-    if method is None and (positional[:1] == urls[:1] or "url" in keywords):
+    if method is None and (positional[:1] == [url_node] or "url" in keywords):
         name = node.func.attr.value if isinstance(node.func, cst.Attribute) else (
             node.func.value if isinstance(node.func, cst.Name) else "")
         named = _VERBS_BY_NAME.fullmatch(name)
